@@ -1,0 +1,156 @@
+"""HTML to PDF with WeasyPrint: sandboxed fetching, the two-page contract, atomic writes."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML, Document
+from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .render import Section
+
+PAGES = 2
+PX_PER_MM = 96 / 25.4
+
+
+class SandboxFetcher(URLFetcher):
+    """Fetch only files inside the project's asset folders; refuse everything else, and remember it."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        """Return the file behind a file: URL inside an allowed folder; raise for anything else."""
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                mime, _ = mimetypes.guess_type(path.name)
+                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime or "application/octet-stream"})
+            if not any(path.is_relative_to(root) for root in self.roots):
+                self.refused.append(url)
+                raise ValueError(f"{url} is outside the project's asset folders and was not read")
+            raise FileNotFoundError(f"{path} does not exist")
+        self.refused.append(url)
+        raise ValueError(f"{url} was not fetched: sheets may only use files inside the project")
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """How a sheet ran past its two pages."""
+
+    pages: int
+    lines: int
+    spilled: tuple[str, ...]  # ids of the elements that start or continue past page 2
+
+
+class Printer:
+    """One WeasyPrint set-up (fonts, stylesheet, fetcher) reused for every sheet of a worker."""
+
+    def __init__(self, styles_dir: Path, asset_roots: list[Path]) -> None:
+        self.fetcher = SandboxFetcher(asset_roots)
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(filename=str(styles_dir / "sheet.css"), font_config=self.font_config, url_fetcher=self.fetcher)
+        self.image_cache: dict = {}
+
+    def layout(self, html: str, base_url: str) -> tuple[Document, list[logging.LogRecord]]:
+        """Lay out one sheet; return the document and what WeasyPrint logged while doing it."""
+        self.fetcher.refused.clear()
+        with _captured_logs() as records:
+            document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
+                stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.image_cache
+            )
+        return document, records
+
+    def write(self, document: Document, target: Path, identity: str) -> int:
+        """Write the PDF to a temporary file beside `target`, then rename it into place; return its size."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        identifier = hashlib.md5(identity.encode()).hexdigest().encode()
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                document.write_pdf(stream, pdf_identifier=identifier)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return target.stat().st_size
+
+
+@contextmanager
+def _captured_logs() -> Iterator[list[logging.LogRecord]]:
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def placed_ids(document: Document) -> list[set[str]]:
+    """Return, for each page, the ids of the elements that have a box on it."""
+    pages = []
+    for page in document.pages:
+        ids = set()
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and (element_id := element.get("id")):
+                ids.add(element_id)
+        pages.append(ids)
+    return pages
+
+
+def overflow_of(document: Document) -> Overflow:
+    """Measure what runs past page 2: number of lines, and which elements are there."""
+    lines = 0
+    spilled: list[str] = []
+    for ids, page in zip(placed_ids(document)[PAGES:], document.pages[PAGES:], strict=True):
+        lines += sum(1 for box in page._page_box.descendants() if isinstance(box, LineBox))
+        spilled.extend(sorted(i for i in ids if i not in spilled))
+    return Overflow(len(document.pages), lines, tuple(spilled))
+
+
+def missing_ids(document: Document, expected: list[str]) -> list[str]:
+    """Return the ids among `expected` that have no box on any page (content the layout dropped)."""
+    placed = set().union(*placed_ids(document))
+    return [element_id for element_id in expected if element_id not in placed]
+
+
+def describe_overflow(overflow: Overflow, sections: tuple[Section, ...]) -> str:
+    """Explain an overflow and suggest a cut, in one line."""
+    by_id = {section.id: section for section in sections}
+    names = {"closing-cta": "the call to action", "closing-others": "the list of other practices",
+             "closing-fineprint": "the funding statement and disclaimer"}
+    spilled = [f"'{by_id[i].title or 'introduction'}' (line {by_id[i].line})" if i in by_id else names[i]
+               for i in overflow.spilled if i in by_id or i in names]
+    words = max(overflow.lines, 1) * 11  # about 11 words fill one line of a body column
+    longest = max(sections, key=lambda s: s.words, default=None)
+    extra = overflow.pages - PAGES
+    message = f"runs {extra} page{'s' if extra > 1 else ''} over two pages (about {overflow.lines} lines onto page {PAGES + 1})"
+    if spilled:
+        message += f"; spilled: {', '.join(spilled)}"
+    if longest is not None:
+        name = longest.title or "introduction"
+        message += f"; cut about {words} words, e.g. in '{name}' (line {longest.line}, {longest.words} words)"
+    return message

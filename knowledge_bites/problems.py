@@ -1,0 +1,47 @@
+"""Problems found in the sources, reported one line each like compiler output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one source file: `path:line: field: message`."""
+
+    path: Path
+    line: int | None
+    field: str | None
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [where]
+        if self.field:
+            parts.append(self.field)
+        if self.severity == "warning":
+            parts.append("warning")
+        parts.append(self.message)
+        return ": ".join(parts)
+
+    def shown_from(self, root: Path) -> Problem:
+        """Return the same problem with its path relative to `root` when it lies inside it."""
+        try:
+            return Problem(self.path.relative_to(root), self.line, self.field, self.message, self.severity)
+        except ValueError:
+            return self
+
+
+class SeriesConfigError(Exception):
+    """The series settings or the command line cannot be used: nothing is built."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
