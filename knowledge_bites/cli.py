@@ -34,10 +34,22 @@ def parser() -> argparse.ArgumentParser:
         prog="python build.py",
         description="Build the Knowledge Bites series: every practice, in every language, as a two-page PDF.",
     )
-    p.add_argument("--lang", type=_languages, action="extend", default=[], metavar="CODE",
-                   help="build only these languages, e.g. --lang es (repeat or separate with commas)")
-    p.add_argument("--only", type=_numbers, action="extend", default=[], metavar="N",
-                   help="build only these practices, e.g. --only 10 or --only 3,5-7")
+    p.add_argument(
+        "--lang",
+        type=_languages,
+        action="extend",
+        default=[],
+        metavar="CODE",
+        help="build only these languages, e.g. --lang es (repeat or separate with commas)",
+    )
+    p.add_argument(
+        "--only",
+        type=_numbers,
+        action="extend",
+        default=[],
+        metavar="N",
+        help="build only these practices, e.g. --only 10 or --only 3,5-7",
+    )
     p.add_argument("--check", action="store_true", help="validate the sources without rendering any PDF")
     p.add_argument("--html", action="store_true", help="also write each sheet's HTML to output/html/ for preview")
     p.add_argument("--strict", action="store_true", help="treat warnings as failures")
@@ -60,7 +72,10 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
         return EXIT_USAGE
     unknown = [code for code in args.lang if code not in series.settings.languages]
     if unknown:
-        print(f"--lang: unknown language {', '.join(unknown)} (the series has {', '.join(series.settings.languages)})", file=out)
+        print(
+            f"--lang: unknown language {', '.join(unknown)} (the series has {', '.join(series.settings.languages)})",
+            file=out,
+        )
         return EXIT_USAGE
     options = Options(tuple(args.lang), tuple(args.only), args.check, args.html, args.strict, args.jobs)
 
@@ -71,7 +86,10 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
         where = result.pdf or result.source
         shown = where.relative_to(Path.cwd()) if where.is_relative_to(Path.cwd()) else where
         if result.status == "built":
-            print(f"built   {shown}  ({result.pages} pages, {result.size / 1024:.0f} KB, {result.seconds:.1f} s)", file=out)
+            print(
+                f"built   {shown}  ({result.pages} pages, {result.size / 1024:.0f} KB, {result.seconds:.1f} s)",
+                file=out,
+            )
         elif result.status == "checked":
             print(f"ok      {shown}", file=out)
         else:
@@ -90,7 +108,8 @@ def summary(report: BuildReport) -> str:
     built = sum(1 for r in report.results if r.status == "built")
     checked = sum(1 for r in report.results if r.status == "checked")
     warnings = sum(1 for p in report.problems if p.severity == "warning") + sum(
-        1 for r in report.results for p in r.problems if p.severity == "warning")
+        1 for r in report.results for p in r.problems if p.severity == "warning"
+    )
     parts = [f"built {built}"] if not checked else [f"checked {checked}"]
     parts.append(f"failed {report.failed}")
     parts.append(f"warnings {warnings}")

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from .problems import Problem, SeriesConfigError
-from .yamltext import YamlDocument, YamlProblem, parse_yaml
+from .yamltext import YamlDocument, YamlError, parse_yaml
 
 PRACTICE_FILE = re.compile(r"^(?P<number>\d+)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[A-Za-z_-]+)\.md$")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -140,9 +140,7 @@ class PracticeMeta(_Strict):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=260)] = Field(
         description="Title of the practice in the sheet's language (up to 260 characters)."
     )
-    classification: Literal["good", "promising", "innovative"] = Field(
-        description="good, promising or innovative."
-    )
+    classification: Literal["good", "promising", "innovative"] = Field(description="good, promising or innovative.")
     classification_reason: Text = Field(description="Why the practice has that classification.")
     countries: Annotated[list[CountryCode], Field(min_length=1)] = Field(
         description="ISO 3166 alpha-2 codes; names are printed in the sheet's language."
@@ -273,7 +271,7 @@ def read_text(path: Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise YamlProblem(
+        raise YamlError(
             line, f"not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}): save the file as UTF-8"
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -282,14 +280,14 @@ def read_text(path: Path) -> str:
 def split_front_matter(text: str) -> tuple[str, int, str, int]:
     """Split a source into (front matter, its first line, body, its first line)."""
     if not text.strip():
-        raise YamlProblem(1, "the file is empty: it needs front matter between '---' lines, then the text")
+        raise YamlError(1, "the file is empty: it needs front matter between '---' lines, then the text")
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        raise YamlProblem(1, "front matter missing: the file must start with a '---' line")
+        raise YamlError(1, "front matter missing: the file must start with a '---' line")
     for index, line in enumerate(lines[1:], start=1):
         if line.strip() in ("---", "..."):
             return "\n".join(lines[1:index]), 2, "\n".join(lines[index + 1 :]), index + 2
-    raise YamlProblem(1, "front matter not closed: add a '---' line after the last field")
+    raise YamlError(1, "front matter not closed: add a '---' line after the last field")
 
 
 def _describe(value: Any) -> str:
@@ -304,6 +302,13 @@ def _location(loc: tuple[str | int, ...]) -> str:
     return out
 
 
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=2)
+    if close:
+        return f" (did you mean {' or '.join(repr(c) for c in close)}?)"
+    return f" (known: {', '.join(known)})"
+
+
 def _message(error: dict[str, Any], known_fields: list[str]) -> str:
     kind = error["type"]
     loc = error["loc"]
@@ -311,15 +316,17 @@ def _message(error: dict[str, Any], known_fields: list[str]) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        close = difflib.get_close_matches(name, known_fields, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else f" (known fields: {', '.join(known_fields)})"
-        return f"unknown field{hint}"
+        return f"unknown field{_did_you_mean(name, known_fields)}"
     if kind == "literal_error":
         return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {_describe(error['input'])}"
     if kind == "value_error":
         return str(error["ctx"]["error"])
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "too_short":
+        return f"needs at least {error['ctx']['min_length']} item(s)"
+    if kind == "too_long":
+        return f"has {error['ctx']['actual_length']} items, at most {error['ctx']['max_length']} are allowed"
     if kind in ("int_type", "float_type", "int_parsing"):
         return f"expected a number, got {_describe(error['input'])}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
@@ -375,7 +382,7 @@ def load_settings(path: Path) -> SeriesSettings:
         doc = parse_yaml(read_text(path))
     except FileNotFoundError:
         raise SeriesConfigError([Problem(path, None, None, "series settings not found")]) from None
-    except YamlProblem as problem:
+    except YamlError as problem:
         raise SeriesConfigError([Problem(path, problem.line, problem.field, problem.message)]) from None
     if not isinstance(doc.data, dict):
         raise SeriesConfigError([Problem(path, 1, None, "expected settings as 'name: value' lines")])
@@ -391,7 +398,9 @@ def load_settings(path: Path) -> SeriesSettings:
         try:
             Locale.parse(locale)
         except (ValueError, UnknownLocaleError):
-            problems.append(Problem(path, doc.line_of(("languages", lang)), f"languages.{lang}", f"unknown locale '{locale}'"))
+            problems.append(
+                Problem(path, doc.line_of(("languages", lang)), f"languages.{lang}", f"unknown locale '{locale}'")
+            )
     if problems:
         raise SeriesConfigError(problems)
     return settings
@@ -425,11 +434,13 @@ def load_sheet(path: Path, settings: SeriesSettings) -> tuple[Sheet | None, list
     lang = match["lang"]
     if lang not in settings.languages:
         known = ", ".join(settings.languages)
-        return None, [Problem(path, None, None, f"language '{lang}' in the file name is not a series language ({known})")]
+        return None, [
+            Problem(path, None, None, f"language '{lang}' in the file name is not a series language ({known})")
+        ]
     try:
         front, front_line, body, body_line = split_front_matter(read_text(path))
         doc = parse_yaml(front, front_line)
-    except YamlProblem as problem:
+    except YamlError as problem:
         return None, [Problem(path, problem.line, problem.field, problem.message)]
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"
@@ -441,15 +452,19 @@ def load_sheet(path: Path, settings: SeriesSettings) -> tuple[Sheet | None, list
     problems = []
     if meta.number != int(match["number"]):
         problems.append(
-            Problem(path, doc.line_of(("number",)), "number",
-                    f"{meta.number} does not match the number in the file name ({int(match['number'])})")
+            Problem(
+                path,
+                doc.line_of(("number",)),
+                "number",
+                f"{meta.number} does not match the number in the file name ({int(match['number'])})",
+            )
         )
     for index, region in enumerate(meta.regions):
         if region not in settings.regions:
-            close = difflib.get_close_matches(region, list(settings.regions), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(settings.regions)})"
-            problems.append(Problem(path, doc.line_of(("regions", index)), f"regions[{index}]",
-                                    f"unknown region '{region}'{hint}"))
+            hint = _did_you_mean(region, list(settings.regions))
+            problems.append(
+                Problem(path, doc.line_of(("regions", index)), f"regions[{index}]", f"unknown region '{region}'{hint}")
+            )
     if not body.strip():
         problems.append(Problem(path, body_line, None, "the sheet has no text after the front matter", "warning"))
     lines = {name: doc.line_of((name,)) for name in doc.data}
@@ -484,8 +499,13 @@ def _check_across(series: Series) -> None:
             if lang not in langs:
                 twin = reference.source.with_name(f"{reference.meta.number:02d}-{reference.slug}.{lang}.md")
                 series.problems.append(
-                    Problem(reference.source, None, None,
-                            f"no '{lang}' version ({twin.name}); the other languages are still built", "warning")
+                    Problem(
+                        reference.source,
+                        None,
+                        None,
+                        f"no '{lang}' version ({twin.name}); the other languages are still built",
+                        "warning",
+                    )
                 )
         for sheet in sheets:
             if sheet is reference:
@@ -510,7 +530,9 @@ def _disagreement(sheet: Sheet, reference: Sheet, name: str) -> Problem:
         mine = [f.value for f in mine]
         theirs = [f.value for f in theirs]
     return Problem(
-        sheet.source, sheet.line_of(name), name,
+        sheet.source,
+        sheet.line_of(name),
+        name,
         f"{_show(mine)} disagrees with {reference.source.name} ({_show(theirs)}); the languages must agree",
     )
 

@@ -28,7 +28,9 @@ def catalog_path(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
     return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def load_translations(lang: str, reference: bool, locales_dir: Path = LOCALES_DIR) -> tuple[gettext.NullTranslations, list[Problem]]:
+def load_translations(
+    lang: str, reference: bool, locales_dir: Path = LOCALES_DIR
+) -> tuple[gettext.NullTranslations, list[Problem]]:
     """Compile a language's .po catalog in memory; report labels that will fall back to English."""
     path = catalog_path(lang, locales_dir)
     if not path.exists():
@@ -40,8 +42,13 @@ def load_translations(lang: str, reference: bool, locales_dir: Path = LOCALES_DI
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=None, domain=DOMAIN)
     problems = [
-        Problem(path, message.lineno, None,
-                f"{'fuzzy' if message.fuzzy else 'missing'} translation of \"{message.id}\": English is used", "warning")
+        Problem(
+            path,
+            message.lineno,
+            None,
+            f'{"fuzzy" if message.fuzzy else "missing"} translation of "{message.id}": English is used',
+            "warning",
+        )
         for message in catalog
         if message.id and (message.fuzzy or not message.string)
     ]
@@ -61,7 +68,9 @@ class Language:
     country_names: dict[str, str]
 
     @classmethod
-    def for_series(cls, settings: SeriesSettings, code: str, locales_dir: Path = LOCALES_DIR) -> tuple[Language, list[Problem]]:
+    def for_series(
+        cls, settings: SeriesSettings, code: str, locales_dir: Path = LOCALES_DIR
+    ) -> tuple[Language, list[Problem]]:
         """Build the language `code` of the series, with the problems of its catalog."""
         translations, problems = load_translations(code, code == settings.reference_language, locales_dir)
         locale = Locale.parse(settings.languages[code])

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML, Document
-from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -22,6 +22,8 @@ from .render import Section
 
 PAGES = 2
 PX_PER_MM = 96 / 25.4
+# One line of body text is about 4.8 mm high and holds about 11 words; the body has two columns.
+WORDS_PER_MM_OF_PAGE = 2 * 11 / 4.8
 
 
 class SandboxFetcher(URLFetcher):
@@ -41,7 +43,9 @@ class SandboxFetcher(URLFetcher):
             path = Path(unquote(parts.path)).resolve()
             if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                 mime, _ = mimetypes.guess_type(path.name)
-                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime or "application/octet-stream"})
+                return URLFetcherResponse(
+                    url, body=path.read_bytes(), headers={"Content-Type": mime or "application/octet-stream"}
+                )
             if not any(path.is_relative_to(root) for root in self.roots):
                 self.refused.append(url)
                 raise ValueError(f"{url} is outside the project's asset folders and was not read")
@@ -55,8 +59,14 @@ class Overflow:
     """How a sheet ran past its two pages."""
 
     pages: int
-    lines: int
+    over_mm: float  # height of what was laid out past page 2
+    free_mm: float  # empty space left at the bottom of page 2
     spilled: tuple[str, ...]  # ids of the elements that start or continue past page 2
+
+    @property
+    def words_to_cut(self) -> int:
+        """Estimate how many words of body text must go for the sheet to fit."""
+        return max(10, round((self.over_mm - self.free_mm) * WORDS_PER_MM_OF_PAGE / 10) * 10)
 
 
 class Printer:
@@ -65,7 +75,9 @@ class Printer:
     def __init__(self, styles_dir: Path, asset_roots: list[Path]) -> None:
         self.fetcher = SandboxFetcher(asset_roots)
         self.font_config = FontConfiguration()
-        self.stylesheet = CSS(filename=str(styles_dir / "sheet.css"), font_config=self.font_config, url_fetcher=self.fetcher)
+        self.stylesheet = CSS(
+            filename=str(styles_dir / "sheet.css"), font_config=self.font_config, url_fetcher=self.fetcher
+        )
         self.image_cache: dict = {}
 
     def layout(self, html: str, base_url: str) -> tuple[Document, list[logging.LogRecord]]:
@@ -121,14 +133,28 @@ def placed_ids(document: Document) -> list[set[str]]:
     return pages
 
 
+def _content_bottom(page) -> float:
+    """Return the y position, in CSS px, where the last line or image of the page's flow ends."""
+    bottoms = [
+        box.position_y + box.margin_height()
+        for child in page._page_box.children
+        if not isinstance(child, MarginBox)
+        for box in child.descendants()
+        if isinstance(box, LineBox | ReplacedBox)
+    ]
+    return max(bottoms, default=page._page_box.content_box_y())
+
+
 def overflow_of(document: Document) -> Overflow:
-    """Measure what runs past page 2: number of lines, and which elements are there."""
-    lines = 0
+    """Measure what runs past page 2 and which elements are there."""
     spilled: list[str] = []
+    over = 0.0
     for ids, page in zip(placed_ids(document)[PAGES:], document.pages[PAGES:], strict=True):
-        lines += sum(1 for box in page._page_box.descendants() if isinstance(box, LineBox))
+        over += _content_bottom(page) - page._page_box.content_box_y()
         spilled.extend(sorted(i for i in ids if i not in spilled))
-    return Overflow(len(document.pages), lines, tuple(spilled))
+    last = document.pages[PAGES - 1]._page_box
+    free = last.content_box_y() + last.height - _content_bottom(document.pages[PAGES - 1])
+    return Overflow(len(document.pages), over / PX_PER_MM, max(free, 0) / PX_PER_MM, tuple(spilled))
 
 
 def missing_ids(document: Document, expected: list[str]) -> list[str]:
@@ -139,18 +165,23 @@ def missing_ids(document: Document, expected: list[str]) -> list[str]:
 
 def describe_overflow(overflow: Overflow, sections: tuple[Section, ...]) -> str:
     """Explain an overflow and suggest a cut, in one line."""
-    by_id = {section.id: section for section in sections}
-    names = {"closing-cta": "the call to action", "closing-others": "the list of other practices",
-             "closing-fineprint": "the funding statement and disclaimer"}
-    spilled = [f"'{by_id[i].title or 'introduction'}' (line {by_id[i].line})" if i in by_id else names[i]
-               for i in overflow.spilled if i in by_id or i in names]
-    words = max(overflow.lines, 1) * 11  # about 11 words fill one line of a body column
+    names = {
+        "closing-cta": "the call to action",
+        "closing-others": "the list of other practices",
+        "closing-fineprint": "the funding statement and disclaimer",
+    }
+    spilled = [f"'{s.title or 'introduction'}' (line {s.line})" for s in sections if s.id in overflow.spilled]
+    spilled += [name for element_id, name in names.items() if element_id in overflow.spilled]
     longest = max(sections, key=lambda s: s.words, default=None)
     extra = overflow.pages - PAGES
-    message = f"runs {extra} page{'s' if extra > 1 else ''} over two pages (about {overflow.lines} lines onto page {PAGES + 1})"
+    message = (
+        f"runs {extra} page{'s' if extra > 1 else ''} over two pages ({overflow.over_mm:.0f} mm past page {PAGES})"
+    )
     if spilled:
         message += f"; spilled: {', '.join(spilled)}"
     if longest is not None:
         name = longest.title or "introduction"
-        message += f"; cut about {words} words, e.g. in '{name}' (line {longest.line}, {longest.words} words)"
+        message += (
+            f"; cut about {overflow.words_to_cut} words, e.g. in '{name}' (line {longest.line}, {longest.words} words)"
+        )
     return message

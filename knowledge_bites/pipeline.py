@@ -88,14 +88,17 @@ class BuildReport:
 
 def pdf_name(series: Series, sheet: Sheet) -> str:
     """Return the file name of a sheet's PDF, e.g. `knowledge-bites-10-afghanistan-smes-es.pdf`."""
-    prefix = re.sub(r"[^a-z0-9]+", "-", series.settings.short_name[series.settings.reference_language].lower()).strip("-")
+    prefix = re.sub(r"[^a-z0-9]+", "-", series.settings.short_name[series.settings.reference_language].lower()).strip(
+        "-"
+    )
     return f"{prefix}-{sheet.meta.number:02d}-{sheet.slug}-{sheet.lang}.pdf"
 
 
 def select(series: Series, options: Options) -> list[Sheet]:
     """Return the sheets the options ask for, in series order."""
     return [
-        sheet for sheet in series.sheets
+        sheet
+        for sheet in series.sheets
         if (not options.languages or sheet.lang in options.languages)
         and (not options.only or sheet.meta.number in options.only)
     ]
@@ -140,20 +143,31 @@ class _Worker:
             problems.append(Problem(sheet.source, None, None, f"'{url}' is outside the project and was not read"))
         for record in logs:
             message = record.getMessage().splitlines()[0]
-            problems.append(Problem(sheet.source, None, None, f"layout: {message}",
-                                    "error" if record.levelname in ("ERROR", "CRITICAL") else "warning"))
+            problems.append(
+                Problem(
+                    sheet.source,
+                    None,
+                    None,
+                    f"layout: {message}",
+                    "error" if record.levelname in ("ERROR", "CRITICAL") else "warning",
+                )
+            )
         if len(document.pages) > 2:
-            problems.append(Problem(sheet.source, None, None, describe_overflow(overflow_of(document), rendered.sections)))
+            problems.append(
+                Problem(sheet.source, None, None, describe_overflow(overflow_of(document), rendered.sections))
+            )
         elif dropped := missing_ids(document, [s.id for s in rendered.sections] + CLOSING_IDS):
             problems.append(Problem(sheet.source, None, None, f"the layout dropped content ({', '.join(dropped)})"))
         pages = len(document.pages)
         if any(p.severity == "error" or self.options.strict for p in problems):
-            return SheetResult(sheet.key, sheet.source, "failed", None, pages, 0, tuple(problems),
-                               time.perf_counter() - started)
+            return SheetResult(
+                sheet.key, sheet.source, "failed", None, pages, 0, tuple(problems), time.perf_counter() - started
+            )
         target = self.project.output / sheet.lang / pdf_name(self.series, sheet)
         size = self.printer.write(document, target, f"{self.series.settings.short_name[sheet.lang]}:{sheet.key}")
-        return SheetResult(sheet.key, sheet.source, "built", target, pages, size, tuple(problems),
-                           time.perf_counter() - started)
+        return SheetResult(
+            sheet.key, sheet.source, "built", target, pages, size, tuple(problems), time.perf_counter() - started
+        )
 
 
 def _init_worker(project: Project, series: Series, options: Options) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import markdown
 import nh3
@@ -21,8 +21,32 @@ from .problems import Problem
 
 # What the Markdown body may contain once sanitised; everything else is removed.
 ALLOWED_TAGS = {
-    "section", "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "b", "i", "a", "br",
-    "blockquote", "code", "sup", "sub", "table", "thead", "tbody", "tr", "th", "td", "img", "hr",
+    "section",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "a",
+    "br",
+    "blockquote",
+    "code",
+    "sup",
+    "sub",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "img",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {
     "section": {"id", "class", "data-line"},
@@ -57,19 +81,21 @@ class RenderedSheet:
 class _Sections(Treeprocessor):
     """Wrap each `##` heading and what follows it in a numbered <section>, and note its title and size."""
 
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: ElementTree.Element) -> None:
         children = list(root)
         for child in children:
             root.remove(child)
         self.found: list[tuple[str, str, int]] = []
-        current: etree.Element | None = None
+        current: ElementTree.Element | None = None
         for child in children:
             if child.tag in ("h1", "h2") or current is None:
                 heading = child.tag in ("h1", "h2")
                 if heading:
                     child.tag = "h2"
                 section_id = f"section-{len(self.found) + 1}"
-                current = etree.SubElement(root, "section", {"id": section_id, "class": "section" if heading else "section intro"})
+                current = ElementTree.SubElement(
+                    root, "section", {"id": section_id, "class": "section" if heading else "section intro"}
+                )
                 self.found.append((section_id, "".join(child.itertext()).strip() if heading else "", 0))
             current.append(child)
             section_id, title, words = self.found[-1]
@@ -90,13 +116,27 @@ def markdown_to_html(sheet: Sheet) -> tuple[str, tuple[Section, ...], list[Probl
     problems = []
     for fragment in md.htmlStash.rawHtmlBlocks:
         text = str(fragment).strip().replace("\n", " ")
-        problems.append(Problem(sheet.source, _line_of(sheet, text), None,
-                                f"raw HTML is not allowed in the text and was removed: {text[:60]}", "warning"))
+        problems.append(
+            Problem(
+                sheet.source,
+                _line_of(sheet, text),
+                None,
+                f"raw HTML is not allowed in the text and was removed: {text[:60]}",
+                "warning",
+            )
+        )
     clean = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None)
     for href in re.findall(r'href="([^"]*)"', raw):
         if not re.match(r"^(https?|mailto):", href):
-            problems.append(Problem(sheet.source, _line_of(sheet, href), None,
-                                    f"link '{href[:60]}' is not allowed (use https: or mailto:) and was removed", "warning"))
+            problems.append(
+                Problem(
+                    sheet.source,
+                    _line_of(sheet, href),
+                    None,
+                    f"link '{href[:60]}' is not allowed (use https: or mailto:) and was removed",
+                    "warning",
+                )
+            )
     sections = tuple(
         Section(section_id, title, words, sheet.line_of_heading(title) if title else sheet.body_line)
         for section_id, title, words in getattr(sections_ext.processor, "found", [])
@@ -148,7 +188,9 @@ class Renderer:
         meta = sheet.meta
         countries = [language.country(code) for code in meta.countries]
         others = [(n, t) for n, t in self.series.titles[lang].items() if n != meta.number]
-        others = sorted(others, key=lambda item: (abs(item[0] - meta.number), item[0]))[: settings.other_practices_limit]
+        others = sorted(others, key=lambda item: (abs(item[0] - meta.number), item[0]))[
+            : settings.other_practices_limit
+        ]
         return {
             "lang": lang,
             "base_href": self.project_root.as_uri() + "/",
@@ -189,6 +231,12 @@ class Renderer:
             "body": body_html,
             "other_practices": sorted(others),
             "other_practices_total": len(self.series.titles[lang]) - 1,
-            "keywords": ", ".join([settings.short_name[lang], *countries, *(
-                [settings.regions[key][lang] for key in meta.regions]), *([meta.project] if meta.project else [])]),
+            "keywords": ", ".join(
+                [
+                    settings.short_name[lang],
+                    *countries,
+                    *([settings.regions[key][lang] for key in meta.regions]),
+                    *([meta.project] if meta.project else []),
+                ]
+            ),
         }

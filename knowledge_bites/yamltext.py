@@ -23,7 +23,7 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-class YamlProblem(Exception):
+class YamlError(Exception):
     """YAML text that cannot be read; `line` counts from 1 in the file it came from."""
 
     def __init__(self, line: int | None, message: str, field: str | None = None) -> None:
@@ -66,19 +66,21 @@ def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | No
 
 
 def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
-    """Parse `text` as one safe YAML document; raise YamlProblem with a file line on any error."""
+    """Parse `text` as one safe YAML document; raise YamlError with a file line on any error."""
     for number, line_text in enumerate(text.splitlines()):
         if "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
-            raise YamlProblem(first_line + number, "tab character in the indentation: indent with spaces")
+            raise YamlError(first_line + number, "tab character in the indentation: indent with spaces")
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else None
         problem = error.problem or error.context or "invalid YAML"
-        raise YamlProblem(line, f"not valid YAML: {problem}") from None
+        raise YamlError(
+            line, f"not valid YAML ({problem}): check quotes, colons and indentation here or just above"
+        ) from None
     except yaml.YAMLError as error:
-        raise YamlProblem(None, f"not valid YAML: {error}") from None
+        raise YamlError(None, f"not valid YAML: {error}") from None
     if root is None:
         return YamlDocument({}, yaml.MappingNode("tag:yaml.org,2002:map", []), first_line)
     _reject_duplicate_keys(root, first_line)
@@ -88,7 +90,7 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         mark = error.problem_mark
         line = first_line + mark.line if mark else None
         field = _field_at(root, mark.index) if mark else None
-        raise YamlProblem(line, str(error.problem), field) from None
+        raise YamlError(line, str(error.problem), field) from None
     return YamlDocument(data, root, first_line)
 
 
@@ -115,7 +117,7 @@ def _reject_duplicate_keys(node: yaml.Node, first_line: int) -> None:
             key = key_node.value
             if isinstance(key_node, yaml.ScalarNode):
                 if key in seen:
-                    raise YamlProblem(
+                    raise YamlError(
                         first_line + key_node.start_mark.line,
                         f"key '{key}' appears twice (first on line {first_line + seen[key]})",
                     )

@@ -1,0 +1,74 @@
+"""Shared fixtures: the real project, and scratch copies of its content to change freely."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from knowledge_bites.content import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GOOD_FRONT_MATTER = """\
+number: 3
+title: "Support for Entrepreneurship in Burkina Faso"
+classification: good
+classification_reason: "Listed among the series' good-practice sheets."
+countries: [BF]
+regions: [west-central-africa]
+published: 2026-11-23
+key_figures:
+  - value: 1589
+    label: "beneficiaries attended orientation sessions"
+    as_of: "2019-12"
+summary: >
+  A short summary of the practice.
+"""
+
+GOOD_BODY = """
+## Context
+
+Returnees start small businesses.
+
+## Recommendations
+
+- Plan early.
+- Follow up.
+"""
+
+
+def practice(front_matter: str = GOOD_FRONT_MATTER, body: str = GOOD_BODY) -> str:
+    """Return the text of a practice source from its front matter and body."""
+    return f"---\n{textwrap.dedent(front_matter)}---\n{body}"
+
+
+@pytest.fixture
+def root() -> Path:
+    """The project's own folder (templates, styles, shipped content): read, never written."""
+    return ROOT
+
+
+@pytest.fixture
+def settings():
+    """The shipped series settings."""
+    return load_settings(ROOT / "content" / "series.yaml")
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    """A content folder with the shipped series.yaml and no practices yet."""
+    content = tmp_path / "content"
+    (content / "practices").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "series.yaml", content / "series.yaml")
+    return content
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped content folder, to add or change practices."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content

@@ -1,0 +1,76 @@
+"""Template rendering: labels, formatting, escaping and sections in the HTML of a sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowledge_bites.content import load_series
+from knowledge_bites.i18n import Language
+from knowledge_bites.render import Renderer
+
+from .conftest import GOOD_FRONT_MATTER, practice
+
+
+def renderer_for(content: Path, root: Path) -> tuple[Renderer, object]:
+    series = load_series(content)
+    languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
+    return Renderer(root / "templates", root, series, languages), series
+
+
+def sheet(series, key):
+    return next(s for s in series.sheets if s.key == key)
+
+
+def test_spanish_sheet_has_spanish_labels_dates_numbers_and_countries(root):
+    renderer, series = renderer_for(root / "content", root)
+    html = renderer.render(sheet(series, "07-pre-departure-assistance-morocco.es")).html
+    assert '<html lang="es">' in html
+    assert "Cifras clave" in html and "Key figures" not in html
+    assert "Práctica n.º 7" in html
+    assert "Publicada el 23 de noviembre de 2026" in html
+    assert "1.589" in html
+    assert "el Camerún" in html
+    assert "septiembre de 2017 – diciembre de 2019" in html
+
+
+def test_other_practices_list_every_other_sheet_in_the_sheet_language(root):
+    renderer, series = renderer_for(root / "content", root)
+    html = renderer.render(sheet(series, "10-smes-former-returnees-afghanistan.es")).html
+    others = html.split('id="closing-others"')[1].split("</section>")[0]
+    assert others.count("<li>") == 9
+    assert "Dinero por trabajo, Guinea" in others
+    assert "#10" not in others
+
+
+def test_body_sections_are_numbered_with_titles_and_sizes(scratch, root):
+    (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(), encoding="utf-8")
+    renderer, series = renderer_for(scratch, root)
+    rendered = renderer.render(series.sheets[0])
+    assert [(s.id, s.title, s.line) for s in rendered.sections] == [
+        ("section-1", "Context", 17),
+        ("section-2", "Recommendations", 21),
+    ]
+    assert 'id="section-2"><h2>Recommendations</h2>' in rendered.html
+
+
+def test_front_matter_text_prints_as_text_never_as_markup_or_template(scratch, root):
+    front = GOOD_FRONT_MATTER.replace(
+        '"Support for Entrepreneurship in Burkina Faso"', "\"Tools & <b>trade</b> {{ 7 * 7 }} 'quoted'\""
+    )
+    (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(front), encoding="utf-8")
+    renderer, series = renderer_for(scratch, root)
+    html = renderer.render(series.sheets[0]).html
+    assert "Tools &amp; &lt;b&gt;trade&lt;/b&gt; {{ 7 * 7 }} &#39;quoted&#39;" in html
+    assert "49" not in html
+
+
+def test_raw_html_in_the_body_is_removed_with_a_warning(scratch, root):
+    body = "\n## Context\n\nText.\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1))\n"
+    (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(body=body), encoding="utf-8")
+    renderer, series = renderer_for(scratch, root)
+    rendered = renderer.render(series.sheets[0])
+    assert "<script" not in rendered.html and "javascript:" not in rendered.html
+    assert [(p.line, p.severity, p.message) for p in rendered.problems] == [
+        (21, "warning", "raw HTML is not allowed in the text and was removed: <script>alert(1)</script>"),
+        (23, "warning", "link 'javascript:alert(1)' is not allowed (use https: or mailto:) and was removed"),
+    ]
