@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from knowledge_bites.cli import main
 from knowledge_bites.content import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,3 +75,27 @@ def shipped_copy(tmp_path: Path) -> Path:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     return content
+
+
+def run_build(root: Path, *args: str) -> tuple[int, str]:
+    """Run the build command in-process; return its exit status and everything it printed."""
+    out = io.StringIO()
+    status = main(list(args), root=root, out=out)
+    return status, out.getvalue()
+
+
+@dataclass(frozen=True)
+class BuiltSeries:
+    """The shipped series, built once per test session into a temporary output folder."""
+
+    output: Path
+    status: int
+    log: str
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory) -> BuiltSeries:
+    """Build the shipped series once for every test that only reads the outputs."""
+    output = tmp_path_factory.mktemp("shipped-output")
+    status, log = run_build(ROOT, "--output", str(output), "--jobs", "2")
+    return BuiltSeries(output, status, log)

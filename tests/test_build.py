@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
-from knowledge_bites.cli import main
-
 from .conftest import GOOD_FRONT_MATTER, practice
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    status = main(list(args), root=root, out=out)
-    return status, out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory) -> tuple[Path, int, str]:
-    """The shipped series built once into a temporary output folder."""
-    from .conftest import ROOT
-
-    output = tmp_path_factory.mktemp("output")
-    status, log = run(ROOT, "--output", str(output), "--jobs", "2")
-    return output, status, log
+from .conftest import run_build as run
 
 
 def text_of(pdf: Path) -> str:
     return " ".join(page.extract_text() for page in PdfReader(pdf).pages)
 
 
-def test_shipped_series_builds_twenty_two_page_pdfs(shipped):
-    output, status, log = shipped
+def test_shipped_series_builds_twenty_two_page_pdfs(shipped_build):
+    output, status, log = shipped_build.output, shipped_build.status, shipped_build.log
     assert status == 0, log
     assert log.strip().splitlines()[-1].startswith("built 20, failed 0, warnings 0 in ")
     pdfs = sorted(output.glob("*/*.pdf"))
@@ -48,8 +29,8 @@ def test_shipped_series_builds_twenty_two_page_pdfs(shipped):
     assert not list(output.rglob("*.tmp"))
 
 
-def test_spanish_sheet_speaks_spanish(shipped):
-    output, _, _ = shipped
+def test_spanish_sheet_speaks_spanish(shipped_build):
+    output = shipped_build.output
     text = text_of(output / "es" / "knowledge-bites-10-smes-former-returnees-afghanistan-es.pdf")
     # Small labels are set in capitals by the stylesheet, so compare them without case.
     for expected in [
@@ -67,8 +48,8 @@ def test_spanish_sheet_speaks_spanish(shipped):
     assert "23 November 2026" in english and "key figures" in english.lower()
 
 
-def test_pdf_metadata_bookmarks_and_links(shipped):
-    output, _, _ = shipped
+def test_pdf_metadata_bookmarks_and_links(shipped_build):
+    output = shipped_build.output
     reader = PdfReader(output / "es" / "knowledge-bites-07-pre-departure-assistance-morocco-es.pdf")
     info = reader.metadata
     assert info.title == (
