@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import TextIO
 
-from .content import load_series
-from .pipeline import BuildReport, Options, Project, SheetResult, build
-from .problems import SeriesConfigError
+from .pipeline import BuildReport, Options, Project, SheetResult
+from .record import Record
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _numbers(text: str) -> list[int]:
@@ -53,10 +53,68 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="validate the sources without rendering any PDF")
     p.add_argument("--html", action="store_true", help="also write each sheet's HTML to output/html/ for preview")
     p.add_argument("--strict", action="store_true", help="treat warnings as failures")
+    p.add_argument("--force", action="store_true", help="rebuild every sheet, even those that are up to date")
+    p.add_argument("--watch", action="store_true", help="after building, rebuild what each saved change affects")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="stop the layout of a sheet after this many seconds (default: 120)",
+    )
+    p.add_argument(
+        "--memory-limit", type=int, default=2048, metavar="MB", help="memory a worker process may use (default: 2048)"
+    )
     p.add_argument("--content", type=Path, metavar="DIR", help="content folder (default: content/)")
     p.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: output/)")
     return p
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
+class Progress:
+    """Result lines in series order, with a progress bar on a terminal and plain lines elsewhere."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.bar = None
+        self.interactive = out.isatty() and sys.stderr.isatty()
+
+    def start(self, to_build: int, up_to_date: int) -> None:
+        if up_to_date:
+            self.line(f"{up_to_date} sheet{'s' if up_to_date != 1 else ''} up to date")
+        if self.interactive and to_build > 1:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=to_build, unit="sheet", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def line(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=self.out)
+        else:
+            print(text, file=self.out, flush=True)
+
+    def result(self, result: SheetResult) -> None:
+        if result.status == "up to date":
+            return
+        shown = _shown(result.pdf or result.source)
+        if result.status == "built":
+            self.line(f"built   {shown}  ({result.pages} pages, {result.size / 1024:.0f} KB, {result.seconds:.1f} s)")
+        elif result.status == "checked":
+            self.line(f"ok      {shown}")
+        else:
+            self.line(f"FAILED  {shown}")
+        for problem in result.problems:
+            self.line(f"  {problem.shown_from(Path.cwd())}")
+        if self.bar is not None and result.status != "checked":
+            self.bar.update()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO | None = None) -> int:
@@ -64,53 +122,107 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
     out = out or sys.stdout
     args = parser().parse_args(argv)  # exits with status 2 on a usage error
     project = Project.at(root or Path.cwd(), args.content, args.output)
+    options = Options(
+        tuple(args.lang),
+        tuple(args.only),
+        args.check,
+        args.html,
+        args.strict,
+        args.jobs,
+        args.force,
+        args.time_limit,
+        args.memory_limit,
+    )
+    try:
+        status = build_once(project, options, out)
+        if args.watch and status != EXIT_USAGE:
+            return watch(project, options, out)
+        return status
+    except KeyboardInterrupt:
+        print("interrupted: the PDFs already written are complete and recorded; no partial file is left", file=out)
+        return EXIT_INTERRUPTED
+
+
+def nothing_to_do(project: Project, options: Options) -> Record | None:
+    """Return the build record when the last full build is still up to date, without loading anything."""
+    if options.selective or options.force or options.check or options.html:
+        return None
+    record = Record.load(project.output)
+    same_inputs = record.clean and record.options == options.recorded() and record.stamp == project.stamp()
+    return record if same_inputs and record.outputs_exist(project.output) else None
+
+
+def build_once(project: Project, options: Options, out: TextIO) -> int:
+    """Load, check and build the series once; return the exit status."""
+    started = time.perf_counter()
+    if (record := nothing_to_do(project, options)) is not None:
+        for warning in record.warnings:
+            print(warning, file=out)
+        count = len(record.sheets)
+        print(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)", file=out)
+        return EXIT_OK
+
+    from .content import load_series  # loading and checking the sources is only needed past the no-op check
+    from .pipeline import build
+    from .problems import SeriesConfigError
+
     try:
         series = load_series(project.content)
     except SeriesConfigError as error:
         for problem in error.problems:
             print(problem.shown_from(Path.cwd()), file=out)
         return EXIT_USAGE
-    unknown = [code for code in args.lang if code not in series.settings.languages]
+    unknown = [code for code in options.languages if code not in series.settings.languages]
     if unknown:
-        print(
-            f"--lang: unknown language {', '.join(unknown)} (the series has {', '.join(series.settings.languages)})",
-            file=out,
-        )
+        known = ", ".join(series.settings.languages)
+        print(f"--lang: unknown language {', '.join(unknown)} (the series has {known})", file=out)
         return EXIT_USAGE
-    options = Options(tuple(args.lang), tuple(args.only), args.check, args.html, args.strict, args.jobs)
 
     for problem in sorted(series.problems):
         print(problem.shown_from(Path.cwd()), file=out)
-
-    def show(result: SheetResult) -> None:
-        where = result.pdf or result.source
-        shown = where.relative_to(Path.cwd()) if where.is_relative_to(Path.cwd()) else where
-        if result.status == "built":
-            print(
-                f"built   {shown}  ({result.pages} pages, {result.size / 1024:.0f} KB, {result.seconds:.1f} s)",
-                file=out,
-            )
-        elif result.status == "checked":
-            print(f"ok      {shown}", file=out)
-        else:
-            print(f"FAILED  {shown}", file=out)
-        for problem in result.problems:
-            print(f"  {problem.shown_from(Path.cwd())}", file=out)
-        out.flush()
-
-    report = build(project, series, options, show)
+    progress = Progress(out)
+    try:
+        report = build(project, series, options, progress.result, progress.start)
+    finally:
+        progress.close()
+    for pdf in report.removed:
+        print(f"removed {_shown(pdf)} (its source was deleted)", file=out)
     print(summary(report), file=out)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def summary(report: BuildReport) -> str:
     """Return the closing line of a build."""
-    built = sum(1 for r in report.results if r.status == "built")
-    checked = sum(1 for r in report.results if r.status == "checked")
     warnings = sum(1 for p in report.problems if p.severity == "warning") + sum(
         1 for r in report.results for p in r.problems if p.severity == "warning"
     )
-    parts = [f"built {built}"] if not checked else [f"checked {checked}"]
-    parts.append(f"failed {report.failed}")
-    parts.append(f"warnings {warnings}")
-    return f"{', '.join(parts)} in {report.seconds:.1f} s"
+    if report.count("checked"):
+        parts = [f"checked {report.count('checked')}"]
+    else:
+        parts = [f"built {report.count('built')}", f"up to date {report.count('up to date')}"]
+    parts += [f"failed {report.failed}", f"warnings {warnings}"]
+    sizes = [r.size for r in report.results if r.status in ("built", "up to date")]
+    line = f"{', '.join(parts)} in {report.seconds:.1f} s"
+    if sizes:
+        line += f"; PDFs {sum(sizes) / 1024:.0f} KB in all, largest {max(sizes) / 1024:.0f} KB"
+    return line
+
+
+def watch(project: Project, options: Options, out: TextIO) -> int:
+    """Rebuild after every saved change to the content, templates, styles or catalogs, until Ctrl-C."""
+    from watchfiles import watch as changes
+
+    from .record import input_roots
+
+    roots = [str(p) for p in input_roots(project.content, project.root) if p.exists()]
+    print(f"watching {', '.join(str(_shown(Path(r))) for r in roots)} (Ctrl-C to stop)", file=out, flush=True)
+    for batch in changes(*roots, watch_filter=_relevant, raise_interrupt=False):
+        names = sorted({str(_shown(Path(path))) for _, path in batch})
+        print(f"changed: {', '.join(names)}", file=out, flush=True)
+        build_once(project, options, out)
+    return EXIT_OK
+
+
+def _relevant(change: object, path: str) -> bool:
+    name = Path(path).name
+    return not (name.startswith(".") or name.endswith((".tmp", ".pyc", "~")) or "__pycache__" in path)

@@ -232,6 +232,12 @@ class Sheet:
         """Return the identifier of the sheet, e.g. `10-afghanistan-smes.es`."""
         return f"{self.meta.number:02d}-{self.slug}.{self.lang}"
 
+    def asset_paths(self, content_root: Path) -> list[Path]:
+        """Return the files of the content folder this sheet shows: its photo and images in its text."""
+        names = [self.meta.photo.file] if self.meta.photo else []
+        names += re.findall(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", self.body)
+        return [content_root / name for name in names if "://" not in name]
+
     def line_of_heading(self, heading: str) -> int | None:
         """Return the file line of the `##` heading with this text, if there is one."""
         for offset, text in enumerate(self.body.splitlines()):
@@ -249,6 +255,12 @@ class Series:
     sheets: list[Sheet] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed_sources: list[Path] = field(default_factory=list)
+
+    def other_practices(self, sheet: Sheet) -> list[tuple[int, str]]:
+        """Return the (number, title) pairs a sheet lists as other practices: the nearest numbers first."""
+        others = [(n, t) for n, t in self.titles[sheet.lang].items() if n != sheet.meta.number]
+        nearest = sorted(others, key=lambda item: (abs(item[0] - sheet.meta.number), item[0]))
+        return sorted(nearest[: self.settings.other_practices_limit])
 
     @cached_property
     def titles(self) -> dict[str, dict[int, str]]:

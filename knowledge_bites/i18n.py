@@ -16,20 +16,20 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from . import record
 from .content import PartialDate, Period, SeriesSettings
 from .problems import Problem
 
-LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
 
 
-def catalog_path(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
+def catalog_path(lang: str, locales_dir: Path | None = None) -> Path:
     """Return where the .po catalog of a language lives."""
-    return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return (locales_dir or record.LOCALES_DIR) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def load_translations(
-    lang: str, reference: bool, locales_dir: Path = LOCALES_DIR
+    lang: str, reference: bool, locales_dir: Path | None = None
 ) -> tuple[gettext.NullTranslations, list[Problem]]:
     """Compile a language's .po catalog in memory; report labels that will fall back to English."""
     path = catalog_path(lang, locales_dir)
@@ -69,7 +69,7 @@ class Language:
 
     @classmethod
     def for_series(
-        cls, settings: SeriesSettings, code: str, locales_dir: Path = LOCALES_DIR
+        cls, settings: SeriesSettings, code: str, locales_dir: Path | None = None
     ) -> tuple[Language, list[Problem]]:
         """Build the language `code` of the series, with the problems of its catalog."""
         translations, problems = load_translations(code, code == settings.reference_language, locales_dir)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBo
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .record import write_atomically
 from .render import Section
 
 PAGES = 2
@@ -89,19 +88,12 @@ class Printer:
             )
         return document, records
 
-    def write(self, document: Document, target: Path, identity: str) -> int:
-        """Write the PDF to a temporary file beside `target`, then rename it into place; return its size."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        identifier = hashlib.md5(identity.encode()).hexdigest().encode()
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                document.write_pdf(stream, pdf_identifier=identifier)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return target.stat().st_size
+    def write(self, document: Document, target: Path, identity: str) -> tuple[int, str]:
+        """Write the PDF atomically (temporary file, then rename); return its size and SHA-256."""
+        identifier = hashlib.md5(identity.encode()).hexdigest().encode()  # stable across editions
+        data = document.write_pdf(pdf_identifier=identifier)
+        write_atomically(target, data)
+        return len(data), hashlib.sha256(data).hexdigest()
 
 
 @contextmanager

@@ -1,21 +1,29 @@
-"""Build plan and run: which sheets to print, printed in worker processes, results in a stable order."""
+"""Build plan and run: which sheets are stale, printed in worker processes, results in a stable order."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
 import os
 import re
+import resource
+import signal
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from .content import Series, Sheet
-from .i18n import Language
 from .problems import Problem
+from .record import Record, SheetRecord, shared_inputs, tree_stamp
 
-Status = Literal["built", "failed", "checked"]
+if TYPE_CHECKING:
+    from .content import Series, Sheet
+
+Status = Literal["built", "up to date", "failed", "checked"]
 CLOSING_IDS = ["closing-cta", "closing-fineprint"]
 
 
@@ -41,6 +49,10 @@ class Project:
         root = root.resolve()
         return cls(root, (content or root / "content").resolve(), (output or root / "output").resolve())
 
+    def stamp(self) -> str:
+        """Fingerprint the names, sizes and times of every input file (see record.tree_stamp)."""
+        return tree_stamp(self.content, self.root)
+
 
 @dataclass(frozen=True)
 class Options:
@@ -52,6 +64,19 @@ class Options:
     html: bool = False
     strict: bool = False
     jobs: int = 0  # 0: one worker per core
+    force: bool = False
+    time_limit: float = 120.0  # seconds of layout per sheet
+    memory_limit: int = 2048  # MB of address space per worker process
+    recycle: int = 40  # sheets a worker prints before it is replaced, to keep memory bounded
+
+    @property
+    def selective(self) -> bool:
+        """Whether only part of the series was asked for."""
+        return bool(self.languages or self.only)
+
+    def recorded(self) -> dict[str, object]:
+        """Return the options that change what a build produces, as kept in the build record."""
+        return {"strict": self.strict, "html": self.html}
 
 
 @dataclass(frozen=True)
@@ -66,6 +91,8 @@ class SheetResult:
     size: int = 0
     problems: tuple[Problem, ...] = ()
     seconds: float = 0.0
+    peak_memory_mb: float = 0.0  # peak resident memory of the process that printed it
+    sha256: str = ""
 
 
 @dataclass
@@ -73,13 +100,18 @@ class BuildReport:
     """Everything one build did, for the summary and the exit status."""
 
     results: list[SheetResult] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # problems not tied to one built sheet
+    problems: list[Problem] = field(default_factory=list)  # problems not tied to one printed sheet
     failed_sources: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # PDFs of practices whose source was deleted
     seconds: float = 0.0
+    nothing_to_do: bool = False
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.results if r.status == status)
 
     @property
     def failed(self) -> int:
-        return len(self.failed_sources) + sum(1 for r in self.results if r.status == "failed")
+        return len(self.failed_sources) + self.count("failed")
 
     @property
     def ok(self) -> bool:
@@ -88,9 +120,8 @@ class BuildReport:
 
 def pdf_name(series: Series, sheet: Sheet) -> str:
     """Return the file name of a sheet's PDF, e.g. `knowledge-bites-10-afghanistan-smes-es.pdf`."""
-    prefix = re.sub(r"[^a-z0-9]+", "-", series.settings.short_name[series.settings.reference_language].lower()).strip(
-        "-"
-    )
+    short_name = series.settings.short_name[series.settings.reference_language]
+    prefix = re.sub(r"[^a-z0-9]+", "-", short_name.lower()).strip("-")
     return f"{prefix}-{sheet.meta.number:02d}-{sheet.slug}-{sheet.lang}.pdf"
 
 
@@ -104,15 +135,44 @@ def select(series: Series, options: Options) -> list[Sheet]:
     ]
 
 
+def fingerprints(project: Project, series: Series, sheets: list[Sheet]) -> dict[str, str]:
+    """Fingerprint, by content, every input of each sheet: a sheet is rebuilt when its fingerprint changes.
+
+    Inputs: its source, the series settings, templates, styles, fonts, the images it shows, its language's
+    catalog, the code and the layout engine, and the titles it lists as other practices.
+    """
+    from .i18n import catalog_path
+    from .record import digest_files
+
+    shared = shared_inputs(project.root) + digest_files([project.content / "series.yaml"], project.content)
+    catalogs = {lang: digest_files([catalog_path(lang)]) for lang in series.settings.languages}
+    result = {}
+    for sheet in sheets:
+        digest = hashlib.sha256(f"{shared}\n{catalogs[sheet.lang]}\n".encode())
+        digest.update(digest_files([sheet.source, *sheet.asset_paths(project.content)], project.content).encode())
+        digest.update(json.dumps(series.other_practices(sheet), ensure_ascii=False).encode())
+        result[sheet.key] = digest.hexdigest()
+    return result
+
+
 # --- Worker side -------------------------------------------------------------------------------
 
 _worker: _Worker | None = None
 
 
+class SheetTimeoutError(Exception):
+    """Layout of one sheet took longer than the time limit."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise SheetTimeoutError
+
+
 class _Worker:
-    """Per-process state: one Jinja environment per language and one WeasyPrint set-up."""
+    """Per-process state: one Jinja environment per language and one WeasyPrint set-up, reused for every sheet."""
 
     def __init__(self, project: Project, series: Series, options: Options) -> None:
+        from .i18n import Language
         from .pdf import Printer  # WeasyPrint is imported only where sheets are printed
         from .render import Renderer
 
@@ -143,15 +203,8 @@ class _Worker:
             problems.append(Problem(sheet.source, None, None, f"'{url}' is outside the project and was not read"))
         for record in logs:
             message = record.getMessage().splitlines()[0]
-            problems.append(
-                Problem(
-                    sheet.source,
-                    None,
-                    None,
-                    f"layout: {message}",
-                    "error" if record.levelname in ("ERROR", "CRITICAL") else "warning",
-                )
-            )
+            severity = "error" if record.levelname in ("ERROR", "CRITICAL") else "warning"
+            problems.append(Problem(sheet.source, None, None, f"layout: {message}", severity))
         if len(document.pages) > 2:
             problems.append(
                 Problem(sheet.source, None, None, describe_overflow(overflow_of(document), rendered.sections))
@@ -164,41 +217,110 @@ class _Worker:
                 sheet.key, sheet.source, "failed", None, pages, 0, tuple(problems), time.perf_counter() - started
             )
         target = self.project.output / sheet.lang / pdf_name(self.series, sheet)
-        size = self.printer.write(document, target, f"{self.series.settings.short_name[sheet.lang]}:{sheet.key}")
+        identity = f"{self.series.settings.short_name[sheet.lang]}:{sheet.key}"
+        size, sha256 = self.printer.write(document, target, identity)
+        seconds = time.perf_counter() - started
         return SheetResult(
-            sheet.key, sheet.source, "built", target, pages, size, tuple(problems), time.perf_counter() - started
+            sheet.key, sheet.source, "built", target, pages, size, tuple(problems), seconds, _peak_memory_mb(), sha256
         )
 
 
-def _init_worker(project: Project, series: Series, options: Options) -> None:
+def _peak_memory_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _init_worker(project: Project, series: Series, options: Options, in_pool: bool) -> None:
     global _worker
+    if in_pool:
+        if options.memory_limit:
+            size = options.memory_limit * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_DATA, (size, size))
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     _worker = _Worker(project, series, options)
 
 
 def _build_one(sheet: Sheet) -> SheetResult:
     assert _worker is not None
+    limit = _worker.options.time_limit
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         return _worker.build(sheet)
+    except SheetTimeoutError:
+        message = f"layout took longer than {limit:g} s and was stopped; the sheet was not written"
+    except MemoryError:
+        message = f"layout needed more than {_worker.options.memory_limit} MB and was stopped"
     except Exception as error:  # an unexpected failure stays with its sheet; the others still build
-        problem = Problem(sheet.source, None, None, f"internal error while printing: {type(error).__name__}: {error}")
-        return SheetResult(sheet.key, sheet.source, "failed", problems=(problem,))
+        message = f"internal error while printing: {type(error).__name__}: {error}"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    return SheetResult(sheet.key, sheet.source, "failed", problems=(Problem(sheet.source, None, None, message),))
+
+
+def _pool(project: Project, series: Series, options: Options, jobs: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("forkserver")
+    # Workers fork from a server that has already imported WeasyPrint: it is imported once per build.
+    context.set_forkserver_preload(["knowledge_bites.pdf", "knowledge_bites.render"])
+    return ProcessPoolExecutor(
+        jobs,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(project, series, options, True),
+        max_tasks_per_child=options.recycle or None,
+    )
 
 
 def run(project: Project, series: Series, sheets: list[Sheet], options: Options) -> Iterator[SheetResult]:
     """Print the sheets, in worker processes when there are several; yield results in input order."""
-    jobs = min(options.jobs or os.cpu_count() or 1, len(sheets)) or 1
-    if jobs == 1:
-        _init_worker(project, series, options)
+    jobs = min(options.jobs or os.cpu_count() or 1, len(sheets))
+    if jobs <= 1:
+        _init_worker(project, series, options, in_pool=False)
         for sheet in sheets:
             yield _build_one(sheet)
         return
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(project, series, options)) as pool:
-        yield from pool.map(_build_one, sheets)
+    remaining = list(sheets)
+    while remaining:
+        pool = _pool(project, series, options, jobs)
+        try:
+            futures: list[Future[SheetResult]] = [pool.submit(_build_one, sheet) for sheet in remaining]
+            for sheet, future in zip(list(remaining), futures, strict=True):
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    # A worker died (killed, or crashed in native code): that sheet fails, the rest go on.
+                    message = "the process printing this sheet stopped unexpectedly; the sheet was not written"
+                    result = SheetResult(
+                        sheet.key, sheet.source, "failed", problems=(Problem(sheet.source, None, None, message),)
+                    )
+                    remaining.remove(sheet)
+                    yield result
+                    break
+                remaining.remove(sheet)
+                yield result
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def build(project: Project, series: Series, options: Options, on_result: Callable[[SheetResult], None]) -> BuildReport:
-    """Build the selected sheets of a loaded series and report what happened."""
+def remove_stale_temporaries(output: Path) -> None:
+    """Remove temporary files that an interrupted or killed build may have left in the output folder."""
+    if output.is_dir():
+        for temporary in output.rglob(".*.tmp"):
+            temporary.unlink(missing_ok=True)
+
+
+def build(
+    project: Project,
+    series: Series,
+    options: Options,
+    on_result: Callable[[SheetResult], None],
+    on_start: Callable[[int, int], None] = lambda to_build, up_to_date: None,
+) -> BuildReport:
+    """Build the stale sheets among those selected, keep the build record, and report what happened."""
+    from .i18n import Language
+
     started = time.perf_counter()
+    stamp = project.stamp()
     report = BuildReport(problems=list(series.problems), failed_sources=list(series.failed_sources))
     for code in series.settings.languages:
         report.problems.extend(Language.for_series(series.settings, code)[1])
@@ -208,13 +330,75 @@ def build(project: Project, series: Series, options: Options, on_result: Callabl
         report.failed_sources.extend(s.source for s in sheets if s.source in warned)
         sheets = [s for s in sheets if s.source not in warned]
     if options.check:
+        on_start(len(sheets), 0)
         for sheet in sheets:
             result = SheetResult(sheet.key, sheet.source, "checked")
             report.results.append(result)
             on_result(result)
-    else:
-        for result in run(project, series, sheets, options):
+        report.seconds = time.perf_counter() - started
+        return report
+
+    remove_stale_temporaries(project.output)
+    record = Record.load(project.output)
+    prints = fingerprints(project, series, sheets)
+    stale, fresh = [], []
+    for sheet in sheets:
+        known = record.sheets.get(sheet.key)
+        target = project.output / known.pdf if known else None
+        if (
+            options.force
+            or options.html
+            or known is None
+            or known.fingerprint != prints[sheet.key]
+            or not target.is_file()
+            or target.stat().st_size != known.bytes
+        ):
+            stale.append(sheet)
+        else:
+            fresh.append(
+                SheetResult(
+                    sheet.key, sheet.source, "up to date", target, known.pages, known.bytes, sha256=known.sha256
+                )
+            )
+    on_start(len(stale), len(fresh))
+    report.results.extend(fresh)
+    try:
+        for result in run(project, series, stale, options):
             report.results.append(result)
+            if result.status == "built":
+                sheet = next(s for s in stale if s.key == result.key)
+                record.sheets[sheet.key] = SheetRecord(
+                    str(sheet.source.relative_to(project.content)),
+                    sheet.lang,
+                    sheet.meta.number,
+                    prints[sheet.key],
+                    str(result.pdf.relative_to(project.output)),
+                    result.pages,
+                    result.size,
+                    result.sha256,
+                )
             on_result(result)
-    report.seconds = time.perf_counter() - started
+    finally:
+        # Interrupted or not, the record describes exactly the PDFs that are on disk.
+        if not options.selective:
+            report.removed = _forget_deleted_sources(project, record)
+        record.clean = not options.selective and report.ok and len(report.results) == len(sheets)
+        record.stamp = stamp
+        record.options = options.recorded()
+        record.warnings = sorted({str(p) for p in report.problems if p.severity == "warning"})
+        record.save(project.output)
+        report.seconds = time.perf_counter() - started
     return report
+
+
+def _forget_deleted_sources(project: Project, record: Record) -> list[Path]:
+    """Remove the PDFs of practices whose source file no longer exists, and their record."""
+    removed = []
+    for key, known in list(record.sheets.items()):
+        if not (project.content / known.source).exists():
+            pdf = project.output / known.pdf
+            if pdf.is_relative_to(project.output):
+                pdf.unlink(missing_ok=True)
+                removed.append(pdf)
+            del record.sheets[key]
+    return removed

@@ -187,10 +187,7 @@ class Renderer:
         lang = sheet.lang
         meta = sheet.meta
         countries = [language.country(code) for code in meta.countries]
-        others = [(n, t) for n, t in self.series.titles[lang].items() if n != meta.number]
-        others = sorted(others, key=lambda item: (abs(item[0] - meta.number), item[0]))[
-            : settings.other_practices_limit
-        ]
+        others = self.series.other_practices(sheet)
         return {
             "lang": lang,
             "base_href": self.project_root.as_uri() + "/",
@@ -229,7 +226,7 @@ class Renderer:
             "summary": meta.summary,
             "photo": meta.photo,
             "body": body_html,
-            "other_practices": sorted(others),
+            "other_practices": others,
             "other_practices_total": len(self.series.titles[lang]) - 1,
             "keywords": ", ".join(
                 [

@@ -18,7 +18,7 @@ def text_of(pdf: Path) -> str:
 def test_shipped_series_builds_twenty_two_page_pdfs(shipped_build):
     output, status, log = shipped_build.output, shipped_build.status, shipped_build.log
     assert status == 0, log
-    assert log.strip().splitlines()[-1].startswith("built 20, failed 0, warnings 0 in ")
+    assert log.strip().splitlines()[-1].startswith("built 20, up to date 0, failed 0, warnings 0 in ")
     pdfs = sorted(output.glob("*/*.pdf"))
     assert len(pdfs) == 20
     assert sorted({p.parent.name for p in pdfs}) == ["en", "es"]
@@ -126,7 +126,7 @@ def test_overflowing_sheet_is_refused_and_the_others_still_build(scratch, tmp_pa
         failure,
     ), failure
     assert [p.name for p in (tmp_path / "out").rglob("*.pdf")] == ["knowledge-bites-04-other-en.pdf"]
-    assert "FAILED" in log and log.strip().splitlines()[-1].startswith("built 1, failed 1")
+    assert "FAILED" in log and log.strip().splitlines()[-1].startswith("built 1, up to date 0, failed 1")
 
 
 def test_bad_series_settings_exit_with_status_2(scratch, tmp_path, root):

@@ -1,0 +1,147 @@
+"""What was built from what: the build record in output/, input fingerprints and the no-op check.
+
+This module imports nothing heavy, so that a build with nothing to do finishes in a blink.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+RECORD_FILE = "build-record.json"
+FORMAT = 1
+PACKAGE_DIR = Path(__file__).resolve().parent
+LOCALES_DIR = PACKAGE_DIR / "locales"  # the label catalogs, one folder per language
+
+
+@dataclass
+class SheetRecord:
+    """The last good PDF of one sheet and the fingerprint of the inputs it was made from."""
+
+    source: str
+    lang: str
+    number: int
+    fingerprint: str
+    pdf: str  # relative to the output folder
+    pages: int
+    bytes: int
+    sha256: str
+
+
+@dataclass
+class Record:
+    """The build record kept in output/build-record.json."""
+
+    stamp: str = ""  # fingerprint of every input file's name, size and time, for the no-op check
+    clean: bool = False  # the last build built everything it was asked to, without failures
+    options: dict[str, object] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    sheets: dict[str, SheetRecord] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, output: Path) -> Record:
+        """Read the record of an output folder; an unreadable or missing record means nothing was built."""
+        try:
+            data = json.loads((output / RECORD_FILE).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return cls()
+            sheets = {key: SheetRecord(**value) for key, value in data["sheets"].items()}
+            return cls(data["stamp"], data["clean"], data["options"], data["warnings"], sheets)
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls()
+
+    def save(self, output: Path) -> None:
+        """Write the record atomically: a reader sees the old record or the new one, never a mix."""
+        data = {
+            "format": FORMAT,
+            "stamp": self.stamp,
+            "clean": self.clean,
+            "options": self.options,
+            "warnings": self.warnings,
+            "sheets": {key: asdict(value) for key, value in sorted(self.sheets.items())},
+        }
+        write_atomically(output / RECORD_FILE, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"))
+
+    def outputs_exist(self, output: Path) -> bool:
+        """Return whether every recorded PDF is still where the record says, with its size."""
+        for sheet in self.sheets.values():
+            try:
+                if (output / sheet.pdf).stat().st_size != sheet.bytes:
+                    return False
+            except OSError:
+                return False
+        return True
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write bytes to a temporary file beside `target`, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _files(root: Path) -> Iterator[Path]:
+    if not root.is_dir():
+        return
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(files):
+            if not name.startswith(".") and not name.endswith((".pyc", ".mo")):
+                yield Path(folder, name)
+
+
+def input_roots(content: Path, root: Path) -> list[Path]:
+    """Return the folders whose files can change a sheet: content, templates, styles and the code."""
+    return [content, root / "templates", root / "styles", PACKAGE_DIR, LOCALES_DIR]
+
+
+def _engine_version() -> str:
+    spec = importlib.util.find_spec("weasyprint")  # finds the package without importing it
+    origin = Path(spec.origin) if spec and spec.origin else None
+    dist = sorted(origin.parent.parent.glob("weasyprint-*.dist-info")) if origin else []
+    return f"{sys.version} {dist[-1].name if dist else 'weasyprint?'}"
+
+
+def tree_stamp(content: Path, root: Path) -> str:
+    """Fingerprint every input file by name, size and modification time: cheap, for the no-op check."""
+    digest = hashlib.sha256(_engine_version().encode())
+    for folder in input_roots(content, root):
+        for path in _files(folder):
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def digest_files(paths: Iterable[Path], base: Path | None = None) -> str:
+    """Fingerprint files by content (and by name, relative to `base` when given)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        name = path.relative_to(base) if base and path.is_relative_to(base) else path.name
+        digest.update(f"{name}\0".encode())
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def shared_inputs(root: Path) -> str:
+    """Fingerprint what every sheet depends on: templates, styles, code, and the layout engine."""
+    parts = [_engine_version()]
+    for folder in (root / "templates", root / "styles", PACKAGE_DIR):
+        files = [p for p in _files(folder) if "locales" not in p.relative_to(folder).parts]
+        parts.append(digest_files(files, folder))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()

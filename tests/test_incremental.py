@@ -1,0 +1,168 @@
+"""Incremental builds: what each kind of change rebuilds, no-op builds, and byte-identical output."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, run_build
+
+PRACTICES = ["01-cash-for-work-guinea", "02-employment-through-training-burkina-faso"]
+
+
+def make_project(folder: Path) -> Path:
+    """Copy templates, styles and two shipped practices (both languages) into a scratch project."""
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    shutil.copytree(ROOT / "styles", folder / "styles")
+    (folder / "content" / "practices").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "series.yaml", folder / "content" / "series.yaml")
+    for name in PRACTICES:
+        for lang in ("en", "es"):
+            shutil.copy(ROOT / "content" / "practices" / f"{name}.{lang}.md", folder / "content" / "practices")
+    return folder
+
+
+def build(project: Path, *args: str) -> tuple[int, str]:
+    return run_build(project, "--jobs", "1", *args)
+
+
+def built(log: str) -> list[str]:
+    """Return the sheet keys a build log says were printed, e.g. ['01-en', '02-es']."""
+    names = [line.split()[1] for line in log.splitlines() if line.startswith("built ") and ".pdf" in line]
+    return sorted(f"{Path(n).name.split('-')[2]}-{Path(n).stem.rsplit('-', 1)[1]}" for n in names)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def hashes(output: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(output.glob("*/*.pdf"))}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("project"))
+    status, log = build(project)
+    assert status == 0, log
+    assert built(log) == ["01-en", "01-es", "02-en", "02-es"]
+    return project
+
+
+def test_nothing_changed_means_nothing_to_do(project):
+    status, log = build(project)
+    assert status == 0
+    assert log.strip().startswith("nothing to do: 4 sheets up to date")
+
+
+def test_touching_a_file_without_changing_it_rebuilds_nothing(project):
+    source = project / "content" / "practices" / f"{PRACTICES[0]}.en.md"
+    os.utime(source)
+    status, log = build(project)
+    assert status == 0 and built(log) == []
+    assert "4 sheets up to date" in log
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "expected"),
+    [
+        # The text of one sheet: that sheet only.
+        (f"content/practices/{PRACTICES[0]}.en.md", "## Context", "## Context\n\nA new sentence.\n", ["01-en"]),
+        # A title: that sheet, and the sheets of its language that list it among the other practices.
+        (f"content/practices/{PRACTICES[1]}.es.md", 'title: "', 'title: "Nuevo: ', ["01-es", "02-es"]),
+        # A label catalog: the sheets of that language.
+        ("knowledge_bites_catalog", 'msgstr "Cifras clave"', 'msgstr "Cifras principales"', ["01-es", "02-es"]),
+        # Series settings, templates, styles and fonts: every sheet.
+        (
+            "content/series.yaml",
+            "other_practices_limit: 12",
+            "other_practices_limit: 11",
+            ["01-en", "01-es", "02-en", "02-es"],
+        ),
+        (
+            "templates/sheet.html",
+            '<p class="summary">',
+            '<p class="summary" data-edition="2">',
+            ["01-en", "01-es", "02-en", "02-es"],
+        ),
+        ("styles/brand.css", "--tint: #eef4f7;", "--tint: #eef4f8;", ["01-en", "01-es", "02-en", "02-es"]),
+    ],
+    ids=["source", "title", "catalog", "settings", "template", "style"],
+)
+def test_each_kind_of_change_rebuilds_what_depends_on_it(project, path, old, new, expected, monkeypatch, tmp_path):
+    if path == "knowledge_bites_catalog":
+        # Catalogs live in the package: point the build at a changed copy.
+        from knowledge_bites import record
+
+        catalogs = tmp_path / "locales"
+        shutil.copytree(record.LOCALES_DIR, catalogs)
+        monkeypatch.setattr(record, "LOCALES_DIR", catalogs)
+        target = catalogs / "es" / "LC_MESSAGES" / "messages.po"
+    else:
+        target = project / path
+    edit(target, old, new)
+    status, log = build(project)
+    assert status == 0, log
+    assert built(log) == expected
+
+
+def test_a_changed_photo_rebuilds_the_sheet_that_shows_it(project):
+    from PIL import Image
+
+    photos = project / "content" / "photos"
+    photos.mkdir(exist_ok=True)
+    Image.new("RGB", (600, 400), (40, 90, 120)).save(photos / "market.png")
+    source = project / "content" / "practices" / f"{PRACTICES[0]}.en.md"
+    edit(source, "published:", 'photo: {file: photos/market.png, alt: "A market street"}\npublished:')
+    assert build(project)[0] == 0
+    Image.new("RGB", (600, 400), (120, 90, 40)).save(photos / "market.png")
+    status, log = build(project)
+    assert status == 0 and built(log) == ["01-en"]
+
+
+def test_force_rebuilds_everything_byte_for_byte(project):
+    before = hashes(project / "output")
+    status, log = build(project, "--force")
+    assert status == 0 and built(log) == ["01-en", "01-es", "02-en", "02-es"]
+    assert hashes(project / "output") == before
+
+
+def test_a_deleted_source_takes_its_pdf_with_it(project):
+    (project / "content" / "practices" / f"{PRACTICES[1]}.es.md").unlink()
+    status, log = build(project)
+    assert status == 0
+    assert "removed output/es/knowledge-bites-02-employment-through-training-burkina-faso-es.pdf" in log.replace(
+        str(project) + "/", ""
+    )
+    assert not (
+        project / "output" / "es" / "knowledge-bites-02-employment-through-training-burkina-faso-es.pdf"
+    ).exists()
+
+
+def test_same_sources_give_identical_pdfs_in_another_folder(tmp_path):
+    """Two checkouts in different places build byte-identical PDFs."""
+    first = make_project(tmp_path / "first")
+    second = make_project(tmp_path / "second" / "deeper")
+    assert build(first, "--only", "1")[0] == 0
+    assert build(second, "--only", "1")[0] == 0
+    assert len(hashes(first / "output")) == 2
+    assert hashes(first / "output") == hashes(second / "output")
+
+
+def test_a_build_with_nothing_to_do_does_not_load_the_layout_engine(project):
+    build(project)
+    code = (
+        "import sys; from pathlib import Path; from knowledge_bites.cli import main;"
+        f"status = main(['--jobs', '1'], root=Path({str(project)!r}));"
+        "print(status, 'weasyprint' in sys.modules, 'pydantic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "0 False False"
