@@ -18,14 +18,14 @@ build: $(VENV)/.installed
 	$(PY) build.py
 
 test: $(VENV)/.installed-test system-test
-	$(VENV)/bin/ruff check knowledge_bites tests build.py
+	$(VENV)/bin/ruff check knowledge_bites tests benchmarks build.py
 	$(PY) -m pytest
 
 check: $(VENV)/.installed
 	$(PY) build.py --check
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check knowledge_bites tests build.py
+	$(VENV)/bin/ruff check knowledge_bites tests benchmarks build.py
 
 # Refresh the label catalogs after a template change: extract, then merge into every language's .po.
 catalogs: $(VENV)/.installed

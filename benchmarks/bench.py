@@ -1,0 +1,206 @@
+"""Measure build speed and memory on the shipped series and on a large synthetic one.
+
+    .venv/bin/python benchmarks/bench.py [--practices 200] [--jobs N]
+
+Everything happens in a temporary folder; the repository is only read. The script prints, for the shipped
+series and for a synthetic series made from it (default 200 practices x 2 languages):
+
+- cold build time with --force, and the median time per sheet;
+- the same HTML printed by a plain single-process loop of weasyprint.HTML(...).write_pdf(), and the ratio;
+- a build with nothing to do, and a rebuild after editing one source (as `python build.py`, start-up included);
+- peak memory of a worker process; the speed-up from 1 to N worker processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge_bites.content import load_series  # noqa: E402
+from knowledge_bites.pipeline import Options, Project, build, select  # noqa: E402
+
+PLAIN_LOOP = """
+import json, sys, time
+started = time.perf_counter()
+import weasyprint
+jobs = json.load(open(sys.argv[1]))
+times = []
+for html, target in jobs:
+    t = time.perf_counter()
+    weasyprint.HTML(filename=html).write_pdf(target)
+    times.append(time.perf_counter() - t)
+print(json.dumps({"wall": time.perf_counter() - started, "times": times}))
+"""
+
+
+def synthetic_content(target: Path, practices: int, seed: int = 7) -> Path:
+    """Write a series of `practices` practices in every language, varied from the shipped sheets."""
+    shipped = ROOT / "content"
+    (target / "practices").mkdir(parents=True)
+    shutil.copy(shipped / "series.yaml", target / "series.yaml")
+    sources = sorted((shipped / "practices").glob("*.md"))
+    by_number: dict[str, list[Path]] = {}
+    for path in sources:
+        by_number.setdefault(path.name.split("-")[0], []).append(path)
+    bases = [by_number[key] for key in sorted(by_number)]
+    shuffle = random.Random(seed)
+    for number in range(1, practices + 1):
+        group = bases[(number - 1) % len(bases)]
+        order = list(range(1000))
+        shuffle.shuffle(order)
+        for path in group:
+            text = path.read_text(encoding="utf-8")
+            front, body = text.split("\n---\n", 1)
+            front = re.sub(r"^number: \d+", f"number: {number}", front, count=1, flags=re.M)
+            front = re.sub(r'^(title: ".*)"', rf'\1 ({number})"', front, count=1, flags=re.M)
+            # Vary the text: the paragraphs of each section in another order.
+            sections = re.split(r"(?m)^(?=## )", body)
+            varied = []
+            for section in sections:
+                head, _, rest = section.partition("\n")
+                paragraphs = [p for p in rest.split("\n\n") if p.strip()]
+                paragraphs.sort(key=lambda p: order[hash(p) % 1000])
+                varied.append(head + "\n\n" + "\n\n".join(paragraphs) + "\n")
+            slug, lang = path.name.split("-", 1)[1].rsplit(".", 2)[:2]
+            name = f"{number:03d}-{slug}.{lang}.md"
+            (target / "practices" / name).write_text(front + "\n---\n" + "\n".join(varied), encoding="utf-8")
+    return target
+
+
+def cold_build(project: Project, jobs: int) -> dict:
+    """Build every sheet with --force in this process; return wall time and per-sheet figures."""
+    series = load_series(project.content)
+    results = []
+    started = time.perf_counter()
+    report = build(project, series, Options(jobs=jobs, force=True), results.append)
+    wall = time.perf_counter() - started
+    built = [r for r in results if r.status == "built"]
+    failed = [r for r in results if r.status == "failed"]
+    return {
+        "wall": wall,
+        "sheets": len(built),
+        "failed": len(failed) + len(report.failed_sources),
+        "median": statistics.median(r.seconds for r in built) if built else 0.0,
+        "peak_mb": max((r.peak_memory_mb for r in built), default=0.0),
+    }
+
+
+def plain_loop(project: Project, folder: Path) -> dict:
+    """Print the same HTML, sheet after sheet, with a bare weasyprint loop in a fresh process."""
+    from knowledge_bites.i18n import Language
+    from knowledge_bites.render import Renderer
+
+    series = load_series(project.content)
+    languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
+    renderer = Renderer(project.templates, project.root, series, languages)
+    folder.mkdir(parents=True)
+    jobs = []
+    for sheet in select(series, Options()):
+        html = folder / f"{sheet.key}.html"
+        html.write_text(renderer.render(sheet, preview=True).html, encoding="utf-8")
+        jobs.append((str(html), str(folder / f"{sheet.key}.pdf")))
+    (folder / "jobs.json").write_text(json.dumps(jobs))
+    out = subprocess.run(
+        [sys.executable, "-c", PLAIN_LOOP, str(folder / "jobs.json")], capture_output=True, text=True, check=True
+    )
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"wall": data["wall"], "median": statistics.median(data["times"]), "sheets": len(jobs)}
+
+
+def command(project: Project, *args: str) -> float:
+    """Run `python build.py` as a user would, and return its wall time."""
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--content",
+            str(project.content),
+            "--output",
+            str(project.output),
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    return time.perf_counter() - started
+
+
+def rebuilds(project: Project) -> dict:
+    """Time a build with nothing to do, then a rebuild after editing one source."""
+    noop = min(command(project) for _ in range(3))
+    source = sorted((project.content / "practices").glob("*.en.md"))[0]
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original.replace("\n## ", "\nOne more sentence for this edition.\n\n## ", 1), encoding="utf-8")
+    one = command(project)
+    source.write_text(original, encoding="utf-8")
+    command(project)
+    return {"noop": noop, "one": one}
+
+
+def show(title: str, ours: dict, plain: dict | None) -> None:
+    print(f"\n{title}: {ours['sheets']} sheets ({ours['failed']} failed)")
+    print(
+        f"  cold build --force         {ours['wall']:7.2f} s   median {ours['median']:.3f} s/sheet"
+        f"   {ours['wall'] / max(ours['sheets'], 1):.3f} s/sheet overall"
+    )
+    if plain:
+        print(f"  plain weasyprint loop      {plain['wall']:7.2f} s   median {plain['median']:.3f} s/sheet")
+        print(f"  ratio build / plain loop   {ours['wall'] / plain['wall']:7.2f}")
+    print(f"  peak memory of a worker    {ours['peak_mb']:7.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--practices", type=int, default=200, help="practices in the synthetic series (default 200)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    parser.add_argument("--skip-plain", action="store_true", help="skip the plain-loop comparison on the large series")
+    args = parser.parse_args()
+    print(f"Knowledge Bites benchmark: {os.cpu_count()} cores, {args.jobs} jobs, Python {sys.version.split()[0]}")
+
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        tmp_path = Path(tmp)
+        shipped_content = tmp_path / "shipped"
+        shutil.copytree(ROOT / "content", shipped_content)
+        shipped = Project.at(ROOT, shipped_content, tmp_path / "out-shipped")
+        ours = cold_build(shipped, args.jobs)
+        plain = plain_loop(shipped, tmp_path / "plain-shipped")
+        show("Shipped series", ours, plain)
+        times = rebuilds(shipped)
+        print(f"  nothing to do              {times['noop']:7.2f} s   (python build.py, start-up included)")
+        print(f"  one source edited          {times['one']:7.2f} s")
+
+        synthetic = Project.at(ROOT, synthetic_content(tmp_path / "synthetic", args.practices), tmp_path / "out-synth")
+        big = cold_build(synthetic, args.jobs)
+        big_plain = None if args.skip_plain else plain_loop(synthetic, tmp_path / "plain-synth")
+        show(f"Synthetic series ({args.practices} practices)", big, big_plain)
+        times = rebuilds(synthetic)
+        print(f"  nothing to do              {times['noop']:7.2f} s")
+        print(f"  one source edited          {times['one']:7.2f} s")
+        per_small = ours["wall"] / max(ours["sheets"], 1)
+        per_big = big["wall"] / max(big["sheets"], 1)
+        print(f"\nCost per sheet: {per_small:.3f} s at {ours['sheets']} sheets, {per_big:.3f} s at {big['sheets']}")
+
+        one = cold_build(Project.at(ROOT, shipped_content, tmp_path / "out-1job"), 1)
+        print(
+            f"Speed-up from 1 to {args.jobs} jobs on the shipped series: {one['wall']:.2f} s -> {ours['wall']:.2f} s"
+            f" = {one['wall'] / ours['wall']:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
