@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +73,7 @@ def synthetic_content(target: Path, practices: int, seed: int = 7) -> Path:
             for section in sections:
                 head, _, rest = section.partition("\n")
                 paragraphs = [p for p in rest.split("\n\n") if p.strip()]
-                paragraphs.sort(key=lambda p: order[hash(p) % 1000])
+                paragraphs.sort(key=lambda p: order[zlib.crc32(p.encode()) % 1000])
                 varied.append(head + "\n\n" + "\n\n".join(paragraphs) + "\n")
             slug, lang = path.name.split("-", 1)[1].rsplit(".", 2)[:2]
             name = f"{number:03d}-{slug}.{lang}.md"

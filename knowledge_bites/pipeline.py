@@ -248,10 +248,13 @@ def _build_one(sheet: Sheet) -> SheetResult:
         return _worker.build(sheet)
     except SheetTimeoutError:
         message = f"layout took longer than {limit:g} s and was stopped; the sheet was not written"
-    except MemoryError:
-        message = f"layout needed more than {_worker.options.memory_limit} MB and was stopped"
     except Exception as error:  # an unexpected failure stays with its sheet; the others still build
-        message = f"internal error while printing: {type(error).__name__}: {error}"
+        limit_mb = _worker.options.memory_limit
+        # Native code that cannot allocate often reports a SystemError rather than a MemoryError.
+        if isinstance(error, MemoryError | SystemError) and limit_mb and _peak_memory_mb() >= 0.8 * limit_mb:
+            message = f"layout needed more than {limit_mb} MB (--memory-limit) and was stopped"
+        else:
+            message = f"internal error while printing: {type(error).__name__}: {error}"
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,69 @@
+"""A sheet that hangs, eats memory or is interrupted never costs the rest of the series or leaves debris."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import subprocess
+import sys
+
+from .conftest import ROOT, practice, run_build
+
+
+def two_practices(scratch):
+    (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(), encoding="utf-8")
+    (scratch / "practices" / "04-other.en.md").write_text(
+        practice().replace("number: 3", "number: 4"), encoding="utf-8"
+    )
+
+
+def test_a_sheet_over_its_time_limit_fails_alone(scratch, tmp_path):
+    two_practices(scratch)
+    status, log = run_build(
+        ROOT, "--content", str(scratch), "--output", str(tmp_path / "out"), "--jobs", "1", "--time-limit", "0.001"
+    )
+    assert status == 1
+    assert log.count("layout took longer than 0.001 s and was stopped; the sheet was not written") == 2
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_a_worker_over_its_memory_limit_fails_its_sheet_and_the_build_goes_on(scratch, tmp_path):
+    two_practices(scratch)
+    status, log = run_build(
+        ROOT, "--content", str(scratch), "--output", str(tmp_path / "out"), "--jobs", "2", "--memory-limit", "60"
+    )
+    assert status == 1
+    failures = [line for line in log.splitlines() if line.startswith("  ")]
+    assert len(failures) == 2
+    assert all("needed more than 60 MB" in line or "stopped unexpectedly" in line for line in failures), log
+    assert log.strip().splitlines()[-1].startswith("built 0, up to date 0, failed 2")
+
+
+def test_interrupting_a_build_leaves_complete_pdfs_and_a_true_record(tmp_path):
+    output = tmp_path / "out"
+    build = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--output", str(output), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert build.stdout is not None
+    for line in build.stdout:
+        if line.startswith("built "):
+            build.send_signal(signal.SIGINT)
+            break
+    rest = build.stdout.read()
+    assert build.wait(timeout=120) == 130
+    assert "interrupted: the PDFs already written are complete and recorded; no partial file is left" in rest
+    assert not [p for p in output.rglob("*") if p.name.endswith(".tmp")]
+    record = json.loads((output / "build-record.json").read_text(encoding="utf-8"))
+    assert 1 <= len(record["sheets"]) < 20
+    assert record["clean"] is False
+    for sheet in record["sheets"].values():
+        assert hashlib.sha256((output / sheet["pdf"]).read_bytes()).hexdigest() == sheet["sha256"]
+    # The next build finishes the job.
+    status, log = run_build(ROOT, "--output", str(output), "--jobs", "2")
+    assert status == 0, log
+    assert len(list(output.glob("*/*.pdf"))) == 20
