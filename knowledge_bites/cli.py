@@ -134,9 +134,10 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
         args.memory_limit,
     )
     try:
+        before = project.stamp() if args.watch else ""
         status = build_once(project, options, out)
         if args.watch and status != EXIT_USAGE:
-            return watch(project, options, out)
+            return watch(project, options, out, before)
         return status
     except KeyboardInterrupt:
         print("interrupted: the PDFs already written are complete and recorded; no partial file is left", file=out)
@@ -159,7 +160,7 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
         for warning in record.warnings:
             print(warning, file=out)
         count = len(record.sheets)
-        print(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)", file=out)
+        print(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)", file=out, flush=True)
         return EXIT_OK
 
     from .content import load_series  # loading and checking the sources is only needed past the no-op check
@@ -187,7 +188,7 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
         progress.close()
     for pdf in report.removed:
         print(f"removed {_shown(pdf)} (its source was deleted)", file=out)
-    print(summary(report), file=out)
+    print(summary(report), file=out, flush=True)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -208,15 +209,31 @@ def summary(report: BuildReport) -> str:
     return line
 
 
-def watch(project: Project, options: Options, out: TextIO) -> int:
-    """Rebuild after every saved change to the content, templates, styles or catalogs, until Ctrl-C."""
+def watch(project: Project, options: Options, out: TextIO, stamp: str) -> int:
+    """Rebuild after every saved change to the content, templates, styles or catalogs, until Ctrl-C.
+
+    `stamp` fingerprints the inputs as they were when the first build started: a file saved while that
+    build ran is caught as soon as the watcher is ready.
+    """
     from watchfiles import watch as changes
 
     from .record import input_roots
 
     roots = [str(p) for p in input_roots(project.content, project.root) if p.exists()]
-    print(f"watching {', '.join(str(_shown(Path(r))) for r in roots)} (Ctrl-C to stop)", file=out, flush=True)
-    for batch in changes(*roots, watch_filter=_relevant, raise_interrupt=False):
+    ready = False
+    for batch in changes(
+        *roots, watch_filter=_relevant, raise_interrupt=False, rust_timeout=300, yield_on_timeout=True
+    ):
+        if not ready:  # the first (empty) batch means the watcher is in place
+            ready = True
+            shown = ", ".join(str(_shown(Path(r))) for r in roots)
+            print(f"watching {shown} (Ctrl-C to stop)", file=out, flush=True)
+            if project.stamp() != stamp:
+                print("changed while building: building again", file=out, flush=True)
+                build_once(project, options, out)
+            continue
+        if not batch:
+            continue
         names = sorted({str(_shown(Path(path))) for _, path in batch})
         print(f"changed: {', '.join(names)}", file=out, flush=True)
         build_once(project, options, out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -166,3 +167,31 @@ def test_a_build_with_nothing_to_do_does_not_load_the_layout_engine(project):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "0 False False"
+
+
+def test_watch_rebuilds_the_sheet_of_each_saved_change(tmp_path):
+    project = make_project(tmp_path / "watched")
+    code = (
+        "import sys; from pathlib import Path; from knowledge_bites.cli import main;"
+        f"sys.exit(main(['--watch', '--jobs', '1', '--only', '1'], root=Path({str(project)!r})))"
+    )
+    watcher = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=project
+    )
+    assert watcher.stdout is not None
+    try:
+        lines = iter(watcher.stdout)
+        assert any(line.startswith("watching ") for line in lines)
+        source = project / "content" / "practices" / f"{PRACTICES[0]}.es.md"
+        edit(source, "## Contexto", "## Contexto\n\nUna frase nueva.\n")
+        seen = []
+        for line in lines:
+            seen.append(line)
+            if line.startswith("built ") and "up to date" in line:
+                break
+        assert seen[0] == f"changed: content/practices/{PRACTICES[0]}.es.md\n"
+        assert any(line.startswith("built   output/es/knowledge-bites-01-") for line in seen), seen
+        assert seen[-1].startswith("built 1, up to date 1, failed 0")
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(timeout=30)
