@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .content import load_series
+from .newsletter import announce, write_outputs
 from .pipeline import BuildReport, Options, Project, SheetResult, build
 from .problems import SeriesConfigError
 
@@ -62,6 +63,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO | None = None) -> int:
     """Run the build command; return the exit status."""
     out = out or sys.stdout
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["announce"]:  # `python build.py announce [N] [--lang CODE]`: the newsletter text of a practice
+        return announce(argv[1:], root=root or Path.cwd(), out=out)
     args = parser().parse_args(argv)  # exits with status 2 on a usage error
     project = Project.at(root or Path.cwd(), args.content, args.output)
     try:
@@ -99,8 +103,10 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
         out.flush()
 
     report = build(project, series, options, show)
+    # Thumbnails, manifest, bundles and catalogue, derived from the PDFs in the output folder (newsletter.py).
+    outputs_ok = options.check or write_outputs(project, series, report, out)
     print(summary(report), file=out)
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return EXIT_OK if report.ok and outputs_ok else EXIT_FAILED
 
 
 def summary(report: BuildReport) -> str:
