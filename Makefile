@@ -7,8 +7,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages WeasyPrint needs (Pango for text, HarfBuzz's subsetter for small, reproducible fonts).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-# Debian packages the tests use on top of those.
-TEST_SYSTEM_PACKAGES := qpdf
+# Debian packages the tests use on top of those (chromium: the catalogue page is checked in a real browser).
+TEST_SYSTEM_PACKAGES := qpdf chromium
 
 .PHONY: all build test check lint catalogs system system-test clean
 
@@ -32,7 +32,7 @@ catalogs: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F pyproject.toml -o knowledge_bites/locales/messages.pot \
 	  --no-location --omit-header --sort-output .
 	$(VENV)/bin/pybabel update -i knowledge_bites/locales/messages.pot -d knowledge_bites/locales \
-	  --no-location --omit-header --ignore-obsolete
+	  --ignore-obsolete --no-fuzzy-matching
 
 # Install missing Debian packages (needs root or sudo); on other systems, install their equivalents by hand.
 define ensure_packages

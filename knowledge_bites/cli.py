@@ -120,6 +120,11 @@ class Progress:
 def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO | None = None) -> int:
     """Run the build command; return the exit status."""
     out = out or sys.stdout
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["announce"]:  # `python build.py announce [N] [--lang CODE]`: the newsletter text of a practice
+        from .newsletter import announce
+
+        return announce(argv[1:], root=root or Path.cwd(), out=out)
     args = parser().parse_args(argv)  # exits with status 2 on a usage error
     project = Project.at(root or Path.cwd(), args.content, args.output)
     options = Options(
@@ -188,8 +193,14 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
         progress.close()
     for pdf in report.removed:
         print(f"removed {_shown(pdf)} (its source was deleted)", file=out)
+    outputs_ok = True
+    if not options.check:
+        from .newsletter import write_outputs
+
+        # Thumbnails, manifest, bundles and catalogue, derived from the PDFs in the output folder.
+        outputs_ok = write_outputs(project, series, report, out)
     print(summary(report), file=out, flush=True)
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return EXIT_OK if report.ok and outputs_ok else EXIT_FAILED
 
 
 def summary(report: BuildReport) -> str:
@@ -202,11 +213,7 @@ def summary(report: BuildReport) -> str:
     else:
         parts = [f"built {report.count('built')}", f"up to date {report.count('up to date')}"]
     parts += [f"failed {report.failed}", f"warnings {warnings}"]
-    sizes = [r.size for r in report.results if r.status in ("built", "up to date")]
-    line = f"{', '.join(parts)} in {report.seconds:.1f} s"
-    if sizes:
-        line += f"; PDFs {sum(sizes) / 1024:.0f} KB in all, largest {max(sizes) / 1024:.0f} KB"
-    return line
+    return f"{', '.join(parts)} in {report.seconds:.1f} s"
 
 
 def watch(project: Project, options: Options, out: TextIO, stamp: str) -> int:
@@ -226,11 +233,11 @@ def watch(project: Project, options: Options, out: TextIO, stamp: str) -> int:
     ):
         if not ready:  # the first (empty) batch means the watcher is in place
             ready = True
-            shown = ", ".join(str(_shown(Path(r))) for r in roots)
-            print(f"watching {shown} (Ctrl-C to stop)", file=out, flush=True)
             if project.stamp() != stamp:
                 print("changed while building: building again", file=out, flush=True)
                 build_once(project, options, out)
+            shown = ", ".join(str(_shown(Path(r))) for r in roots)
+            print(f"watching {shown} (Ctrl-C to stop)", file=out, flush=True)
             continue
         if not batch:
             continue

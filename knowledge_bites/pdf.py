@@ -16,13 +16,16 @@ from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBo
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .record import write_atomically
+from .files import write_atomically
 from .render import Section
 
 PAGES = 2
 PX_PER_MM = 96 / 25.4
 # One line of body text is about 4.8 mm high and holds about 11 words; the body has two columns.
 WORDS_PER_MM_OF_PAGE = 2 * 11 / 4.8
+# Photos are downsampled to 200 dpi (office printing) and recompressed, so a sheet with a photo stays under 500 KB.
+# WeasyPrint 70 reads these options when it loads images, that is in render(), not in write_pdf().
+IMAGE_OPTIONS = {"dpi": 200, "jpeg_quality": 85, "optimize_images": True}
 
 
 class SandboxFetcher(URLFetcher):
@@ -84,7 +87,7 @@ class Printer:
         self.fetcher.refused.clear()
         with _captured_logs() as records:
             document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
-                stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.image_cache
+                stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.image_cache, **IMAGE_OPTIONS
             )
         return document, records
 

@@ -10,10 +10,11 @@ import importlib.util
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from .files import write_atomically
 
 RECORD_FILE = "build-record.json"
 FORMAT = 1
@@ -78,19 +79,6 @@ class Record:
             except OSError:
                 return False
         return True
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write bytes to a temporary file beside `target`, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _files(root: Path) -> Iterator[Path]:

@@ -1,0 +1,161 @@
+"""What the output folder holds for each sheet of the series, and the manifest that records it."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+
+from .content import PRACTICE_FILE, Series, Sheet
+from .files import sha256_of, write_atomically
+from .pipeline import BuildReport, Project, SheetResult, pdf_name
+from .problems import Problem
+from .thumbnails import Thumbnail
+
+MANIFEST = "manifest.json"
+# Status of a sheet in the manifest. Results of the build map onto them; any result status other than "built"
+# and "failed" (an incremental build's "up to date", say) means the PDF on disk was kept as it was.
+BUILT, UP_TO_DATE, FAILED, NOT_IN_BUILD = "built", "up to date", "failed", "not in this build"
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One practice in one language: its facts, how this build went, and its files in the output folder."""
+
+    number: int | None
+    language: str | None
+    source: Path
+    status: str
+    messages: tuple[str, ...] = ()
+    sheet: Sheet | None = None  # None when the source could not be read
+    pdf: Path | None = None  # set only when the file exists
+    pages: int | None = None
+    size: int | None = None
+    sha256: str | None = None
+    thumbnails: tuple[Thumbnail, ...] = ()  # set only once they exist
+
+    @property
+    def title(self) -> str | None:
+        return self.sheet.meta.title if self.sheet else None
+
+
+def _status(result: SheetResult | None) -> str:
+    if result is None:
+        return NOT_IN_BUILD
+    if result.status in (BUILT, FAILED):
+        return result.status
+    return UP_TO_DATE
+
+
+def _messages(problems: list[Problem], root: Path) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(str(p.shown_from(root)) for p in problems))
+
+
+def count_pages(pdf: Path) -> int:
+    """Return the number of pages of a PDF."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def with_file(entry: SheetEntry, pdf: Path) -> SheetEntry:
+    """Return the entry with the facts of its PDF, when the file exists."""
+    if not pdf.is_file():
+        return entry
+    return replace(entry, pdf=pdf, pages=count_pages(pdf), size=pdf.stat().st_size, sha256=sha256_of(pdf))
+
+
+def collect(project: Project, series: Series, report: BuildReport) -> list[SheetEntry]:
+    """Return an entry for every sheet of the series and every source that failed, in series order."""
+    results = {result.source: result for result in report.results}
+    failed = set(report.failed_sources)
+    by_source: dict[Path, list[Problem]] = {}
+    for problem in report.problems:
+        by_source.setdefault(problem.path, []).append(problem)
+    entries = []
+    for sheet in series.sheets:
+        result = results.get(sheet.source)
+        status = FAILED if sheet.source in failed else _status(result)
+        problems = by_source.get(sheet.source, []) + list(result.problems if result else ())
+        entry = SheetEntry(
+            sheet.meta.number, sheet.lang, sheet.source, status, _messages(problems, project.root), sheet
+        )
+        entries.append(with_file(entry, project.output / sheet.lang / pdf_name(series, sheet)))
+    known = {sheet.source for sheet in series.sheets}
+    for source in sorted(failed - known):
+        # The source could not be read: only its file name tells the number and the language.
+        match = PRACTICE_FILE.match(source.name)
+        number, language = (int(match["number"]), match["lang"]) if match else (None, None)
+        entries.append(SheetEntry(number, language, source, FAILED, _messages(by_source.get(source, []), project.root)))
+    order = list(series.settings.languages)
+    return sorted(
+        entries,
+        key=lambda e: (
+            e.number is None,
+            e.number or 0,
+            order.index(e.language) if e.language in order else len(order),
+            str(e.source),
+        ),
+    )
+
+
+def _relative(path: Path | None, output: Path) -> str | None:
+    return None if path is None else Path(os.path.relpath(path, output)).as_posix()
+
+
+def sheet_record(entry: SheetEntry, output: Path) -> dict[str, Any]:
+    """Return the manifest record of one sheet; paths are relative to the output folder."""
+    meta = entry.sheet.meta if entry.sheet else None
+    return {
+        "number": entry.number,
+        "language": entry.language,
+        "title": meta.title if meta else None,
+        "countries": list(meta.countries) if meta else [],
+        "classification": meta.classification if meta else None,
+        "published": meta.published.isoformat() if meta else None,
+        "pages": entry.pages,
+        "bytes": entry.size,
+        "sha256": entry.sha256,
+        "pdf": _relative(entry.pdf, output),
+        "thumbnails": {str(t.width): _relative(t.path, output) for t in entry.thumbnails},
+        "source": _relative(entry.source, output),
+        "status": entry.status,
+        "messages": list(entry.messages),
+    }
+
+
+def manifest_json(
+    series: Series,
+    entries: list[SheetEntry],
+    files: dict[str, list[dict[str, Any]]],
+    edition: date | None,
+    output: Path,
+) -> str:
+    """Return the manifest: the series, every sheet, and the other files written (bundles, catalogue)."""
+    settings = series.settings
+    data = {
+        "series": {
+            "name": dict(settings.series_name),
+            "short_name": dict(settings.short_name),
+            "launched": settings.launched,
+            "languages": list(settings.languages),
+            "edition": edition.isoformat() if edition else None,
+        },
+        "sheets": [sheet_record(entry, output) for entry in entries],
+        **files,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_manifest(output: Path, text: str) -> Path:
+    """Write output/manifest.json atomically, so that a reader never sees half a file."""
+    target = output / MANIFEST
+    write_atomically(target, text.encode("utf-8"))
+    return target

@@ -1,0 +1,257 @@
+"""The catalogue page and the release announcement: Jinja2 templates, gettext labels, Babel formatting."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from babel import Locale
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from PIL import Image
+
+from . import __version__
+from .bundles import Bundle
+from .content import Series, Sheet
+from .i18n import Language
+from .manifest import SheetEntry
+from .thumbnails import Thumbnail
+
+CATALOGUE_TEMPLATE = "catalogue.html"
+EDITION_TEMPLATE = "catalogue-edition.html"
+ANNOUNCEMENT_TEMPLATES = ("announcement.html", "announcement.txt")
+PRACTICE_LINE_TEMPLATE = "announcement-practice.txt"
+_TOKEN = re.compile(r"--([a-z0-9-]+)\s*:\s*([^;]+);")
+
+
+def brand_tokens(css: str) -> dict[str, str]:
+    """Return the brand tokens of brand.css (`--on-brand: #fff;` gives `on_brand`), for e-mail's inline styles."""
+    return {
+        name.replace("-", "_"): value.strip()
+        for name, value in _TOKEN.findall(re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    }
+
+
+def kilobytes(language: Language, size: int) -> str:
+    """Format a file size in whole kilobytes, at least 1, in the language's digits."""
+    return language.number(max(1, round(size / 1024)))
+
+
+@dataclass(frozen=True)
+class Assets:
+    """What the pages take from styles/: stylesheets to inline, the logo, the brand tokens."""
+
+    catalogue_css: str
+    logo_svg: str
+    brand: dict[str, str]
+
+    @classmethod
+    def read(cls, styles: Path) -> Assets:
+        """Read the assets from the styles folder."""
+        brand_css = (styles / "brand.css").read_text(encoding="utf-8")
+        catalogue_css = brand_css + "\n" + (styles / "catalogue.css").read_text(encoding="utf-8")
+        logo = (styles / "logo.svg").read_text(encoding="utf-8")
+        logo = re.sub(r"<!--.*?-->", "", logo, flags=re.S).strip()
+        return cls(catalogue_css, logo, brand_tokens(brand_css))
+
+
+class Pages:
+    """One Jinja2 environment per language: HTML templates are autoescaped, text templates are not."""
+
+    def __init__(self, templates: Path, styles: Path, series: Series) -> None:
+        self.series = series
+        self.assets = Assets.read(styles)
+        settings = series.settings
+        self.languages = {code: Language.for_series(settings, code)[0] for code in settings.languages}
+        self.envs: dict[str, Environment] = {}
+        for code, language in self.languages.items():
+            env = Environment(
+                loader=FileSystemLoader(templates),
+                autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+                undefined=StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=True,
+            )
+            env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+            self.envs[code] = env
+
+    @property
+    def reference(self) -> str:
+        return self.series.settings.reference_language
+
+    def language_name(self, code: str, in_language: str) -> str:
+        """Return the name of a language as written in another one: 'inglés', 'Spanish'."""
+        locale = Locale.parse(self.series.settings.languages[code])
+        return Locale(locale.language).get_display_name(self.languages[in_language].locale) or code
+
+    def render(self, lang: str, template: str, context: dict[str, Any]) -> str:
+        """Render a template in one language."""
+        return self.envs[lang].get_template(template).render(context)
+
+    def common(self, lang: str) -> dict[str, Any]:
+        """Return the series facts every page shows, in one language."""
+        settings = self.series.settings
+        return {
+            "lang": lang,
+            "version": __version__,
+            "series_name": settings.series_name[lang],
+            "short_name": settings.short_name[lang],
+            "publisher": settings.publisher[lang],
+            "launched": settings.launched,
+            "contact_email": settings.contact_email,
+            "cta_text": settings.call_to_action.text[lang],
+            "cta_link_text": settings.call_to_action.link_text[lang],
+            "cta_url": settings.call_to_action.url,
+            "disclaimer": settings.disclaimer[lang],
+            "practices_count": len({sheet.meta.number for sheet in self.series.sheets}),
+        }
+
+    def sheet_facts(self, sheet: Sheet, lang: str) -> dict[str, Any]:
+        """Return the facts of one sheet, formatted in the language of the page that shows them."""
+        language = self.languages[lang]
+        meta = sheet.meta
+        return {
+            "number": meta.number,
+            "title": meta.title,
+            "title_lang": sheet.lang,
+            "classification": meta.classification,
+            "classification_reason": meta.classification_reason,
+            "countries": language.join([language.country(code) for code in meta.countries]),
+            "published": language.date(meta.published),
+            "summary": meta.summary,
+            "project": meta.project,
+            "funder": meta.funder,
+            "key_figures": [
+                {
+                    "value": language.number(figure.value, figure.unit),
+                    "label": figure.label,
+                    "as_of": language.partial_date(figure.as_of) if figure.as_of else None,
+                }
+                for figure in meta.key_figures
+            ],
+        }
+
+    # --- The catalogue: output/index.html ---------------------------------------------------------
+
+    def catalogue(self, entries: list[SheetEntry], bundles: list[tuple[Bundle, int]], output: Path) -> str:
+        """Return the catalogue page: one edition per language, the reference language shown first."""
+        # The reference edition comes last in the page: the stylesheet shows the last edition unless another one
+        # is the target of the address (index.html#es), which needs no script and no :has().
+        order = [code for code in self.languages if code != self.reference] + [self.reference]
+        editions = [
+            self.render(code, EDITION_TEMPLATE, self._edition(code, entries, bundles, output)) for code in order
+        ]
+        context = self.common(self.reference) | {"css": self.assets.catalogue_css, "editions": editions}
+        return self.render(self.reference, CATALOGUE_TEMPLATE, context)
+
+    def _edition(
+        self, lang: str, entries: list[SheetEntry], bundles: list[tuple[Bundle, int]], output: Path
+    ) -> dict[str, Any]:
+        language = self.languages[lang]
+        order = list(self.languages)
+        by_number: dict[int, list[SheetEntry]] = {}
+        for entry in entries:
+            if entry.pdf is not None and entry.sheet is not None and entry.number is not None:
+                by_number.setdefault(entry.number, []).append(entry)
+        cards = []
+        for _number, group in sorted(by_number.items()):
+            group.sort(key=lambda e: order.index(e.sheet.lang))  # type: ignore[union-attr]
+            shown = next((e for e in group if e.language == lang), None) or group[0]
+            assert shown.sheet is not None and shown.pdf is not None
+            cards.append(
+                self.sheet_facts(shown.sheet, lang)
+                | {
+                    "pdf": _href(shown.pdf, output),
+                    "thumbnail": _picture(shown.thumbnails, output),
+                    "downloads": [
+                        {
+                            "href": _href(e.pdf, output),
+                            "code": e.language,
+                            "language": _capitalised(self.language_name(e.sheet.lang, lang)),  # type: ignore[union-attr]
+                            "size": kilobytes(language, e.size or 0),
+                        }
+                        for e in group
+                    ],
+                }
+            )
+        return self.common(lang) | {
+            "cards": cards,
+            "languages": [
+                {"code": code, "name": _capitalised(self.language_name(code, code)), "current": code == lang}
+                for code in self.languages
+            ],
+            "bundles": [
+                {
+                    "href": _href(bundle.path, output),
+                    "language": self.language_name(bundle.language, lang) if bundle.language else None,
+                    "size": kilobytes(language, size),
+                }
+                for bundle, size in bundles
+            ],
+            "logo_svg": self.assets.logo_svg,
+        }
+
+    # --- The release announcement: output/announcements/ ------------------------------------------
+
+    def announcement(self, sheet: Sheet, pdf: Path | None, thumbnail: Path | None, folder: Path) -> dict[str, str]:
+        """Return the announcement of a sheet as {"html": …, "txt": …}; file links are relative to `folder`."""
+        lang = sheet.lang
+        language = self.languages[lang]
+        reference_titles = self.series.titles[self.reference]
+        own_titles = self.series.titles[lang]
+        line = self.envs[self.reference].get_template(PRACTICE_LINE_TEMPLATE)
+        earlier = [
+            {
+                # As in the series' own announcements: the line as first published, in the reference language,
+                # then the title in the announcement's language when it differs.
+                "line": line.render(number=number, title=reference_titles.get(number, title)).strip(),
+                "title": title if title != reference_titles.get(number, title) else None,
+            }
+            for number, title in own_titles.items()
+            if number < sheet.meta.number
+        ]
+        reference_title = reference_titles.get(sheet.meta.number)
+        picture = None
+        if thumbnail is not None:
+            with Image.open(thumbnail) as image:
+                width, height = image.size
+            shown = 300  # half the newsletter width; the picture has twice the pixels for sharp screens
+            picture = {"src": _href(thumbnail, folder), "width": shown, "height": round(height * shown / width)}
+        context = (
+            self.common(lang)
+            | self.sheet_facts(sheet, lang)
+            | {
+                "reference_title": reference_title if reference_title != sheet.meta.title else None,
+                "reference_language": self.language_name(self.reference, lang),
+                "earlier": earlier,
+                "attachment": {"name": pdf.name, "size": kilobytes(language, pdf.stat().st_size)} if pdf else None,
+                "picture": picture,
+                "brand": self.assets.brand,
+            }
+        )
+        return {template.rsplit(".", 1)[1]: self.render(lang, template, context) for template in ANNOUNCEMENT_TEMPLATES}
+
+
+def _href(path: Path, base: Path) -> str:
+    """Return a relative link from a page in `base` to a file."""
+    return quote(Path(os.path.relpath(path, base)).as_posix())
+
+
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _picture(thumbnails: tuple[Thumbnail, ...], output: Path) -> dict[str, Any] | None:
+    """Return the small picture (shown) and the large one (linked) of a card, with the small one's size."""
+    if not thumbnails:
+        return None
+    small = min(thumbnails, key=lambda t: t.width)
+    large = max(thumbnails, key=lambda t: t.width)
+    with Image.open(small.path) as image:
+        width, height = image.size
+    return {"src": _href(small.path, output), "preview": _href(large.path, output), "width": width, "height": height}

@@ -1,0 +1,429 @@
+"""Newsletter outputs, checked from the files themselves: thumbnails, manifest, bundles, catalogue, announcement."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from knowledge_bites import bundles, thumbnails
+from knowledge_bites.content import load_series
+from knowledge_bites.newsletter import derive
+from knowledge_bites.pipeline import BuildReport, Project, SheetResult
+
+from .conftest import GOOD_FRONT_MATTER, ROOT, practice
+from .conftest import run_build as run
+
+EDITION = "2026-11-23"  # the newest `published` date of the shipped series
+BRAND = (0x0D, 0x3B, 0x54)  # --brand in styles/brand.css: the header band of every sheet
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def series():
+    return load_series(ROOT / "content")
+
+
+@pytest.fixture(scope="module")
+def manifest(shipped_build) -> dict:
+    return json.loads((shipped_build.output / "manifest.json").read_text(encoding="utf-8"))
+
+
+# --- Thumbnails ----------------------------------------------------------------------------------
+
+
+def test_every_pdf_has_a_newsletter_thumbnail_and_a_preview_of_page_one(shipped_build):
+    output = shipped_build.output
+    pdfs = sorted(output.glob("*/*.pdf"))
+    assert len(pdfs) == 20
+    assert len(list((output / "thumbnails").glob("*.png"))) == 40
+    for pdf in pdfs:
+        box = PdfReader(pdf).pages[0].mediabox
+        for width in (600, 1200):
+            png = output / "thumbnails" / f"{pdf.stem}-{width}.png"
+            with Image.open(png) as image:
+                assert image.size == (width, round(width * float(box.height) / float(box.width))), png.name
+                assert image.text[thumbnails.SOURCE_KEY] == sha256(pdf)
+                rgb = image.convert("RGB")
+            # Not blank: the dark header band at the top, mostly white paper, and text in between.
+            assert all(abs(a - b) <= 6 for a, b in zip(rgb.getpixel((width // 100, width // 100)), BRAND, strict=True))
+            grey = rgb.convert("L").resize((150, round(150 * rgb.height / rgb.width)))
+            levels = grey.histogram()
+            light, dark = sum(levels[236:]) / sum(levels), sum(levels[:100]) / sum(levels)
+            assert 0.3 < light < 0.9 and dark > 0.1, (png.name, light, dark)
+
+
+def test_thumbnails_follow_the_pdf_bytes_not_the_build_list(shipped_build, series, tmp_path, root):
+    output = tmp_path / "output"
+    shutil.copytree(shipped_build.output, output)
+    changed = output / "es" / "knowledge-bites-10-smes-former-returnees-afghanistan-es.pdf"
+    shutil.copy(output / "en" / "knowledge-bites-10-smes-former-returnees-afghanistan-en.pdf", changed)
+    before = {png.name: png.read_bytes() for png in (output / "thumbnails").glob("*.png")}
+    # As an incremental build reports it: nothing rebuilt, every sheet "up to date".
+    report = BuildReport(results=[SheetResult(s.key, s.source, "up to date") for s in series.sheets])  # type: ignore[arg-type]
+
+    result = derive(Project.at(root, output=output), series, report)
+
+    assert (result.thumbnails_made, result.thumbnails_kept, result.problems) == (1, 19, [])
+    after = {png.name: png.read_bytes() for png in (output / "thumbnails").glob("*.png")}
+    remade = sorted(name for name in after if after[name] != before[name])
+    assert remade == [f"{changed.stem}-1200.png", f"{changed.stem}-600.png"]
+    with Image.open(output / "thumbnails" / f"{changed.stem}-600.png") as image:
+        assert image.text[thumbnails.SOURCE_KEY] == sha256(changed)
+    records = json.loads((output / "manifest.json").read_text(encoding="utf-8"))["sheets"]
+    assert {r["status"] for r in records} == {"up to date"}
+    (record,) = [r for r in records if r["pdf"] == "es/" + changed.name]
+    assert record["sha256"] == sha256(changed)
+
+
+# --- Manifest ------------------------------------------------------------------------------------
+
+
+def test_manifest_describes_every_sheet_from_its_files(shipped_build, manifest, series):
+    output = shipped_build.output
+    assert manifest["series"]["launched"] == 2020 and manifest["series"]["edition"] == EDITION
+    records = manifest["sheets"]
+    assert [(r["number"], r["language"]) for r in records] == [(n, lang) for n in range(1, 11) for lang in ("en", "es")]
+    titles = series.titles
+    for record in records:
+        pdf = output / record["pdf"]
+        assert not Path(record["pdf"]).is_absolute() and pdf.is_file()
+        assert record["sha256"] == sha256(pdf)
+        assert record["bytes"] == pdf.stat().st_size
+        assert record["pages"] == len(PdfReader(pdf).pages) == 2
+        assert record["status"] == "built" and record["messages"] == []
+        assert record["title"] == titles[record["language"]][record["number"]]
+        assert record["published"] == EDITION
+        assert record["classification"] in ("good", "promising", "innovative") and record["countries"]
+        assert sorted(record["thumbnails"]) == ["1200", "600"]
+        assert all((output / path).is_file() for path in record["thumbnails"].values())
+        assert (output / record["source"]).resolve() == (series.root / "practices" / Path(record["source"]).name)
+    assert not list(output.rglob("*.tmp"))
+
+
+def test_manifest_stays_valid_json_and_records_a_failed_sheet(scratch, tmp_path, root):
+    bad = GOOD_FRONT_MATTER.replace("  - value: 1589", "  - value: ciento")
+    (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(bad), encoding="utf-8")
+    other = GOOD_FRONT_MATTER.replace("number: 3", "number: 4")
+    (scratch / "practices" / "04-other.en.md").write_text(practice(other), encoding="utf-8")
+    output = tmp_path / "out"
+
+    status, log = run(root, "--content", str(scratch), "--output", str(output), "--jobs", "1")
+
+    assert status == 1, log
+    records = json.loads((output / "manifest.json").read_text(encoding="utf-8"))["sheets"]
+    failed, built = records
+    assert (failed["number"], failed["language"], failed["status"], failed["pdf"]) == (3, "en", "failed", None)
+    (message,) = failed["messages"]
+    assert re.search(r"03-entrepreneurship\.en\.md:10: key_figures\[0\]\.value: expected a number", message)
+    assert (built["number"], built["status"], built["pdf"]) == (4, "built", "en/knowledge-bites-04-other-en.pdf")
+    assert (output / "index.html").is_file()
+
+
+# --- Bundles -------------------------------------------------------------------------------------
+
+
+def test_bundles_hold_each_language_and_everything_named_by_edition(shipped_build, manifest):
+    output = shipped_build.output
+    names = sorted(p.name for p in (output / "bundles").iterdir())
+    assert names == [f"knowledge-bites-{label}-{EDITION}.zip" for label in ("all", "en", "es")]
+    for label, expected in [
+        ("en", [p.name for p in sorted((output / "en").glob("*.pdf"))]),
+        ("es", [p.name for p in sorted((output / "es").glob("*.pdf"))]),
+        ("all", [f"{p.parent.name}/{p.name}" for p in sorted(output.glob("*/*.pdf"))]),
+    ]:
+        path = output / "bundles" / f"knowledge-bites-{label}-{EDITION}.zip"
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None
+            assert archive.namelist() == expected and len(expected) == (20 if label == "all" else 10)
+            for info in archive.infolist():
+                assert info.date_time == (2026, 11, 23, 0, 0, 0)
+                assert info.external_attr >> 16 == 0o100644
+                on_disk = output / (info.filename if "/" in info.filename else f"{label}/{info.filename}")
+                assert archive.read(info) == on_disk.read_bytes()
+    recorded = {b["path"]: b for b in manifest["bundles"]}
+    for path, bundle in recorded.items():
+        assert bundle["sha256"] == sha256(output / path) and bundle["bytes"] == (output / path).stat().st_size
+
+
+def test_outputs_are_byte_identical_when_nothing_changed(shipped_build, series, tmp_path, root):
+    output = tmp_path / "output"
+    shutil.copytree(shipped_build.output, output)
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
+    report = BuildReport(results=[SheetResult(s.key, s.source, "built") for s in series.sheets])
+
+    result = derive(Project.at(root, output=output), series, report)
+
+    assert result.thumbnails_made == 0
+    for path in ["index.html", *(f"bundles/{p.name}" for p in (output / "bundles").iterdir())]:
+        assert (output / path).read_bytes() == (shipped_build.output / path).read_bytes(), path
+    # The manifest too, but for the relative path from this output folder to the sources.
+    ours, theirs = (json.loads((folder / "manifest.json").read_text()) for folder in (output, shipped_build.output))
+    for record in ours["sheets"] + theirs["sheets"]:
+        record["source"] = Path(record.pop("source")).name
+    assert ours == theirs
+    # Unchanged files are not even rewritten, so their modification times stay as they were.
+    after = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
+    assert {p: t for p, t in after.items() if p.name != "manifest.json"} == {
+        p: t for p, t in before.items() if p.name != "manifest.json"
+    }
+    members = tuple((p.name, p) for p in sorted((output / "en").glob("*.pdf")))
+    zipped = bundles.zip_bytes(tuple(reversed(members)), result.entries[0].sheet.meta.published)  # type: ignore[union-attr]
+    assert zipped == (output / "bundles" / f"knowledge-bites-en-{EDITION}.zip").read_bytes()
+
+
+# --- Catalogue -----------------------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """Collect the tags, links and text of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def test_catalogue_is_self_contained_with_relative_links_to_existing_files(shipped_build):
+    output = shipped_build.output
+    source = (output / "index.html").read_text(encoding="utf-8")
+    page = parse(output / "index.html")
+    tags = [tag for tag, _ in page.tags]
+    assert "script" not in tags and "link" not in tags and "iframe" not in tags
+    assert "@import" not in source and not re.search(r"url\(\s*['\"]?(https?:|//)", source)
+    links = [attrs.get("href") or attrs.get("src") for _, attrs in page.tags if "href" in attrs or "src" in attrs]
+    assert len(links) > 60
+    for link in links:
+        assert link
+        parts = urlsplit(link)
+        if parts.scheme == "mailto":
+            continue
+        assert not parts.scheme and not parts.netloc, link
+        assert (output / unquote(parts.path or "index.html")).is_file(), link
+    images = [attrs for tag, attrs in page.tags if tag == "img"]
+    assert len(images) == 20 and all(attrs.get("alt") for attrs in images)
+    editions = [attrs for tag, attrs in page.tags if attrs.get("class") == "edition"]
+    assert [(e["id"], e["lang"]) for e in editions] == [("es", "es"), ("en", "en")]
+    text = squeeze(" ".join(page.text))
+    for label in ["Catalogue of the series", "Catálogo de la serie", "Descargar todas las fichas", "Práctica n.º 10"]:
+        assert label in text, label
+    assert "Inglés (PDF, 39 kB)" in text and "English (PDF, 39 KB)" in text
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it with apt-get)")
+def test_catalogue_in_a_browser_loads_every_thumbnail_and_link(shipped_build, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(shipped_build.output, site)
+    # A probe added to a copy of the page reports what the browser itself loaded and resolved.
+    probe = """<script>
+window.addEventListener("load", () => {
+  const images = [...document.images];
+  const report = {
+    images: images.length,
+    broken: images.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.getAttribute("src")),
+    links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
+    shown: [...document.querySelectorAll(".edition")].filter((e) => getComputedStyle(e).display !== "none")
+      .map((e) => e.id),
+  };
+  const out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify(report);
+  document.body.append(out);
+});
+</script>
+"""
+    page = site / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", probe + "</body>"), encoding="utf-8")
+    flags = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,1600",
+    ]
+    for fragment, language in [("", "en"), ("#es", "es")]:
+        dom = subprocess.run(
+            [*flags, "--dump-dom", page.as_uri() + fragment], capture_output=True, text=True, timeout=120, check=True
+        ).stdout
+        found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+        assert found, dom[-2000:]
+        report = json.loads(html.unescape(found.group(1)))
+        assert report["images"] == 20 and report["broken"] == []
+        assert report["shown"] == [language]
+        for link in report["links"]:
+            parts = urlsplit(link)
+            assert parts.scheme in ("file", "mailto"), link
+            if parts.scheme == "file":
+                assert Path(unquote(parts.path)).is_file(), link
+    screenshot = tmp_path / "catalogue-es.png"
+    subprocess.run(
+        [*flags, f"--screenshot={screenshot}", page.as_uri() + "#es"], capture_output=True, timeout=120, check=True
+    )
+    with Image.open(screenshot) as image:
+        assert image.size == (1280, 1600)
+        assert len(image.convert("RGB").getcolors(1 << 20) or []) > 50
+
+
+# --- Announcement --------------------------------------------------------------------------------
+
+
+def test_spanish_announcement_lists_every_earlier_sheet_with_both_titles(series, tmp_path, root):
+    status, log = run(root, "announce", "10", "--lang", "es", "--output", str(tmp_path))
+    assert status == 0, log
+    folder = tmp_path / "announcements"
+    stem = "knowledge-bites-10-smes-former-returnees-afghanistan-es"
+    assert sorted(p.name for p in folder.iterdir()) == [f"{stem}.html", f"{stem}.txt"]
+    text = (folder / f"{stem}.txt").read_text(encoding="utf-8")
+    page = (folder / f"{stem}.html").read_text(encoding="utf-8")
+    shown = squeeze(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    en, es = series.titles["en"], series.titles["es"]
+    sheet = next(s for s in series.sheets if s.key == "10-smes-former-returnees-afghanistan.es")
+    settings = series.settings
+    for expected in [
+        *(f"PRACTICE #{n}: {en[n]} ({es[n]})" for n in range(1, 10)),
+        es[10],
+        en[10],
+        squeeze(sheet.meta.summary),
+        "lanzada en 2020",
+        "retornados empleados en 17 pymes apoyadas por RADA (82 hombres, 22 mujeres)",
+        "datos de diciembre de 2020",
+        "Práctica prometedora",
+        settings.call_to_action.text["es"],
+        settings.contact_email,
+        squeeze(settings.disclaimer["es"]),
+    ]:
+        assert expected in squeeze(text), expected
+        assert squeeze(expected) in shown.replace(" )", ")"), expected
+    assert "- 104: retornados empleados en 17 pymes" in text and "PRACTICE #10" not in text
+    assert settings.call_to_action.url in text and f'href="{html.escape(settings.call_to_action.url)}"' in page
+    # E-mail-safe: inline styles only, nothing to run or fetch; no picture before the sheet is built.
+    assert not re.search(r"<(script|link|style|iframe|img)\b", page)
+    assert 'style="' in page and "http://" not in page and "https://" not in page
+
+
+def test_english_announcement_of_the_newest_practice_shows_its_thumbnail(shipped_build, series, tmp_path, root):
+    shutil.copytree(shipped_build.output / "thumbnails", tmp_path / "thumbnails")
+    shutil.copytree(shipped_build.output / "en", tmp_path / "en")
+
+    status, log = run(root, "announce", "--lang", "en", "--output", str(tmp_path))
+
+    assert status == 0, log
+    stem = "knowledge-bites-10-smes-former-returnees-afghanistan-en"
+    text = (tmp_path / "announcements" / f"{stem}.txt").read_text(encoding="utf-8")
+    page = (tmp_path / "announcements" / f"{stem}.html").read_text(encoding="utf-8")
+    for number in range(1, 10):
+        assert f"- PRACTICE #{number}: {series.titles['en'][number]}\n" in text
+    size = round((tmp_path / "en" / f"{stem}.pdf").stat().st_size / 1024)
+    assert f"Attached: {stem}.pdf (PDF, {size} KB)" in text
+    (source,) = re.findall(r'<img src="([^"]+)"', page)
+    assert source == f"../thumbnails/{stem}-600.png"
+    assert (tmp_path / "announcements" / source).resolve().is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["99"], "announce: no practice #99 in the series (it has 1–10)"),
+        (["--lang", "fr"], "announce: unknown language fr (the series has en, es)"),
+    ],
+)
+def test_announce_refuses_an_unknown_practice_or_language(args, message, tmp_path, root):
+    status, log = run(root, "announce", *args, "--output", str(tmp_path))
+    assert (status, log.strip()) == (2, message)
+    assert not list(tmp_path.iterdir())
+
+
+# --- Sizes ---------------------------------------------------------------------------------------
+
+
+def test_sheets_without_photos_stay_small_and_the_build_reports_sizes(shipped_build):
+    sizes = {pdf.name: pdf.stat().st_size for pdf in shipped_build.output.glob("*/*.pdf")}
+    assert max(sizes.values()) < 150 * 1024
+    lines = shipped_build.log.splitlines()
+    (line,) = [line for line in lines if line.startswith("sizes ")]
+    largest = max(sizes, key=sizes.__getitem__)
+    total = f"{sum(sizes.values()) / 1024:.0f}"
+    assert re.fullmatch(rf"sizes   20 PDFs, {total} KB in all, largest \d+ KB \(.*{largest}\)", line)
+    assert sum(1 for line in lines if line.startswith("bundle  ")) == 3
+    assert lines[-1].startswith("built 20, up to date 0, failed 0, warnings 0 in ")
+
+
+def test_a_large_photo_is_downsampled_to_print_resolution(tmp_path, root):
+    # A scratch project: photos are read from the project's own content folder, never from the repository.
+    project = tmp_path / "project"
+    shutil.copytree(root / "templates", project / "templates")
+    shutil.copytree(root / "styles", project / "styles")
+    content = project / "content"
+    (content / "practices").mkdir(parents=True)
+    (content / "photos").mkdir()
+    shutil.copy(root / "content" / "series.yaml", content / "series.yaml")
+    noise = Image.effect_noise((4000, 3000), 60).convert("RGB")
+    gradient = Image.linear_gradient("L").resize((4000, 3000)).convert("RGB")
+    photo = content / "photos" / "market.jpg"
+    Image.blend(gradient, noise, 0.5).save(photo, quality=95)
+    assert photo.stat().st_size > 2_000_000
+    front = GOOD_FRONT_MATTER + 'photo: {file: "photos/market.jpg", alt: "A market stall", credit: "Test"}\n'
+    (content / "practices" / "03-entrepreneurship.en.md").write_text(practice(front), encoding="utf-8")
+
+    status, log = run(project, "--output", str(tmp_path / "out"), "--jobs", "1")
+
+    assert status == 0, log
+    (pdf,) = (tmp_path / "out").rglob("*.pdf")
+    assert pdf.stat().st_size < 500 * 1024, log
+    (image,) = PdfReader(pdf).pages[0].images
+    assert image.image.width < 4000 / 2  # at 200 dpi the width of the page needs far fewer pixels
+    with Image.open(tmp_path / "out" / "thumbnails" / f"{pdf.stem}-600.png") as thumbnail:
+        assert thumbnail.width == 600
+
+
+# --- Labels --------------------------------------------------------------------------------------
+
+
+def test_every_label_of_the_new_templates_is_translated(root):
+    from babel.messages.extract import extract_from_dir
+
+    from knowledge_bites.i18n import load_translations
+
+    method_map = [("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+    labels = {m[2] if isinstance(m[2], str) else m[2][0] for m in extract_from_dir(str(root), method_map=method_map)}
+    assert {"Catalogue of the series", "PRACTICE #%(number)s: %(title)s", "Write to us at %(email)s."} <= labels
+    translations, problems = load_translations("es", reference=False)
+    assert problems == []
+    assert sorted(label for label in labels if translations.gettext(label) == label) == []
