@@ -18,6 +18,7 @@ from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBo
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .profiles import DEFAULT_PROFILE, profile
 from .render import Section
 
 PAGES = 2
@@ -54,6 +55,10 @@ class SandboxFetcher(URLFetcher):
         raise ValueError(f"{url} was not fetched: sheets may only use files inside the project")
 
 
+class PrintError(Exception):
+    """WeasyPrint reported an error while writing the PDF; the file is not written."""
+
+
 @dataclass(frozen=True)
 class Overflow:
     """How a sheet ran past its two pages."""
@@ -72,7 +77,8 @@ class Overflow:
 class Printer:
     """One WeasyPrint set-up (fonts, stylesheet, fetcher) reused for every sheet of a worker."""
 
-    def __init__(self, styles_dir: Path, asset_roots: list[Path]) -> None:
+    def __init__(self, styles_dir: Path, asset_roots: list[Path], pdf_profile: str = DEFAULT_PROFILE) -> None:
+        self.profile = profile(pdf_profile)  # which standards the PDFs meet (PDF/UA-1, PDF/A-3a)
         self.fetcher = SandboxFetcher(asset_roots)
         self.font_config = FontConfiguration()
         self.stylesheet = CSS(
@@ -95,8 +101,11 @@ class Printer:
         identifier = hashlib.md5(identity.encode()).hexdigest().encode()
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
-            with os.fdopen(handle, "wb") as stream:
-                document.write_pdf(stream, pdf_identifier=identifier)
+            with os.fdopen(handle, "wb") as stream, _captured_logs() as records:
+                document.write_pdf(stream, pdf_identifier=identifier, **self.profile.write_options())
+            # Tagging happens while writing: an image without alternative text is an error there, never a warning.
+            if problems := [r.getMessage().splitlines()[0] for r in records if r.levelno >= logging.ERROR]:
+                raise PrintError(f"the PDF does not meet {' and '.join(self.profile.standards)}: {'; '.join(problems)}")
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
