@@ -103,9 +103,10 @@ class Printer:
         try:
             with os.fdopen(handle, "wb") as stream, _captured_logs() as records:
                 document.write_pdf(stream, pdf_identifier=identifier, **self.profile.write_options())
-            # Tagging happens while writing: an image without alternative text is an error there, never a warning.
-            if problems := [r.getMessage().splitlines()[0] for r in records if r.levelno >= logging.ERROR]:
-                raise PrintError(f"the PDF does not meet {' and '.join(self.profile.standards)}: {'; '.join(problems)}")
+            # Tagging happens while writing (e.g. an image without alternative text): nothing logged there is ignored.
+            if problems := [record.getMessage().splitlines()[0] for record in records]:
+                standards = " and ".join(self.profile.standards)
+                raise PrintError(f"not written, it would not meet {standards}: {'; '.join(problems)}")
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

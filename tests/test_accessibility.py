@@ -136,3 +136,15 @@ def test_body_image_without_alternative_text_fails_its_sheet(scratch, tmp_path, 
         log,
     ), log
     assert [p.name for p in (tmp_path / "out").rglob("*.pdf")] == ["knowledge-bites-04-other-en.pdf"]
+
+
+def test_printer_refuses_to_write_a_pdf_that_would_not_meet_its_standard(root, tmp_path):
+    from knowledge_bites.pdf import Printer, PrintError
+
+    printer = Printer(root / "styles", [root / "styles"])
+    document, _ = printer.layout(
+        '<html lang="en"><title>T</title><img src="styles/logo.svg"></html>', root.as_uri() + "/"
+    )
+    with pytest.raises(PrintError, match=r"would not meet PDF/UA-1: Image .*logo\.svg.* has no required alt"):
+        printer.write(document, tmp_path / "sheet.pdf", "test")
+    assert list(tmp_path.iterdir()) == []
