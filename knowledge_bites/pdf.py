@@ -56,7 +56,7 @@ class SandboxFetcher(URLFetcher):
 
 
 class PrintError(Exception):
-    """WeasyPrint reported an error while writing the PDF; the file is not written."""
+    """WeasyPrint reported a problem while writing the PDF; the file is not written."""
 
 
 @dataclass(frozen=True)

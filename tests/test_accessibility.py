@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 import pikepdf
 import pytest
+
+from knowledge_bites.content import SeriesSettings
+from knowledge_bites.profiles import DEFAULT_PROFILE, PROFILES
 
 from .conftest import GOOD_FRONT_MATTER, practice, shipped_sheets
 from .conftest import run_build as run
@@ -13,6 +17,18 @@ from .pdfcheck import accessibility_problems, drawn_content, qpdf_check, walk, x
 
 SHEETS = shipped_sheets()
 BOTTOM_MARGIN_PT = 17 * 72 / 25.4  # @page margin-bottom in sheet.css
+
+
+def set_pdf_profile(content, value: str) -> None:
+    """Set `pdf_profile` in the series.yaml of a scratch content folder."""
+    settings = content / "series.yaml"
+    text = re.sub(r"^pdf_profile:.*$", "", settings.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    settings.write_text(f"{text}\npdf_profile: {value}\n", encoding="utf-8")
+
+
+def test_series_settings_offer_exactly_the_profiles_the_printer_knows():
+    assert set(get_args(SeriesSettings.model_fields["pdf_profile"].annotation)) == set(PROFILES)
+    assert SeriesSettings.model_fields["pdf_profile"].default == DEFAULT_PROFILE
 
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=[s.key for s in SHEETS])
@@ -67,11 +83,7 @@ def test_identical_sources_give_identical_pdfs(shipped_build, tmp_path, root):
 
 
 def test_archival_profile_is_pdf_a_3a_and_pdf_ua_1(shipped_copy, tmp_path, root):
-    settings = shipped_copy / "series.yaml"
-    settings.write_text(
-        settings.read_text(encoding="utf-8").replace("pdf_profile: accessible", "pdf_profile: archival"),
-        encoding="utf-8",
-    )
+    set_pdf_profile(shipped_copy, "archival")
     output = tmp_path / "out"
     status, log = run(root, "--content", str(shipped_copy), "--output", str(output), "--only", "8", "--jobs", "1")
     assert status == 0, log
@@ -97,11 +109,7 @@ def test_archival_profile_is_pdf_a_3a_and_pdf_ua_1(shipped_copy, tmp_path, root)
 
 
 def test_unknown_pdf_profile_is_a_settings_error(scratch, tmp_path, root):
-    settings = scratch / "series.yaml"
-    settings.write_text(
-        settings.read_text(encoding="utf-8").replace("pdf_profile: accessible", "pdf_profile: printable"),
-        encoding="utf-8",
-    )
+    set_pdf_profile(scratch, "printable")
     status, log = run(root, "--content", str(scratch), "--output", str(tmp_path / "out"))
     assert status == 2
     assert re.search(
