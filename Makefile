@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-su
 # Debian packages the tests use on top of those (chromium: the catalogue page is checked in a real browser).
 TEST_SYSTEM_PACKAGES := qpdf chromium
 
-.PHONY: all build test check lint catalogs system system-test clean
+.PHONY: all build test check lint catalogs goldens system system-test clean
 
 all: build
 
@@ -20,6 +20,11 @@ build: $(VENV)/.installed
 test: $(VENV)/.installed-test system-test
 	$(VENV)/bin/ruff check knowledge_bites tests benchmarks build.py
 	$(PY) -m pytest
+
+# Refresh the golden page images in tests/visual/ after an intended change of layout or style: builds the
+# shipped series, rasterises the chosen pages, writes them and removes goldens no test uses. Look, then commit.
+goldens: $(VENV)/.installed-test
+	KB_UPDATE_GOLDENS=1 $(PY) -m pytest tests/test_visual.py -q -s -p no:cacheprovider
 
 check: $(VENV)/.installed
 	$(PY) build.py --check

@@ -186,6 +186,8 @@ class SeriesSettings(_Strict):
     regions: dict[str, Localized] = {}
     country_names: dict[str, dict[str, Text]] = {}
     other_practices_limit: Annotated[StrictInt, Field(ge=0)] = 12
+    # Which standards the PDFs meet: `accessible` (PDF/UA-1) or `archival` (PDF/A-3a and PDF/UA-1); see profiles.py.
+    pdf_profile: Literal["accessible", "archival"] = "accessible"
 
     @property
     def reference_language(self) -> str:

@@ -17,6 +17,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .files import write_atomically
+from .profiles import DEFAULT_PROFILE, profile
 from .render import Section
 
 PAGES = 2
@@ -56,6 +57,10 @@ class SandboxFetcher(URLFetcher):
         raise ValueError(f"{url} was not fetched: sheets may only use files inside the project")
 
 
+class PrintError(Exception):
+    """WeasyPrint reported a problem while writing the PDF; the file is not written."""
+
+
 @dataclass(frozen=True)
 class Overflow:
     """How a sheet ran past its two pages."""
@@ -74,7 +79,8 @@ class Overflow:
 class Printer:
     """One WeasyPrint set-up (fonts, stylesheet, fetcher) reused for every sheet of a worker."""
 
-    def __init__(self, styles_dir: Path, asset_roots: list[Path]) -> None:
+    def __init__(self, styles_dir: Path, asset_roots: list[Path], pdf_profile: str = DEFAULT_PROFILE) -> None:
+        self.profile = profile(pdf_profile)  # which standards the PDFs meet (PDF/UA-1, PDF/A-3a)
         self.fetcher = SandboxFetcher(asset_roots)
         self.font_config = FontConfiguration()
         self.stylesheet = CSS(
@@ -94,7 +100,12 @@ class Printer:
     def write(self, document: Document, target: Path, identity: str) -> tuple[int, str]:
         """Write the PDF atomically (temporary file, then rename); return its size and SHA-256."""
         identifier = hashlib.md5(identity.encode()).hexdigest().encode()  # stable across editions
-        data = document.write_pdf(pdf_identifier=identifier)
+        with _captured_logs() as records:
+            data = document.write_pdf(pdf_identifier=identifier, **self.profile.write_options())
+        # Tagging happens while writing (e.g. an image without alternative text): nothing logged there is ignored.
+        if problems := [record.getMessage().splitlines()[0] for record in records]:
+            standards = " and ".join(self.profile.standards)
+            raise PrintError(f"not written, it would not meet {standards}: {'; '.join(problems)}")
         write_atomically(target, data)
         return len(data), hashlib.sha256(data).hexdigest()
 

@@ -181,7 +181,7 @@ class _Worker:
         self.series = series
         self.options = options
         self.renderer = Renderer(project.templates, project.root, series, languages)
-        self.printer = Printer(project.styles, [project.styles, project.content])
+        self.printer = Printer(project.styles, [project.styles, project.content], series.settings.pdf_profile)
 
     def build(self, sheet: Sheet) -> SheetResult:
         from .pdf import describe_overflow, missing_ids, overflow_of

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -135,6 +136,20 @@ def markdown_to_html(sheet: Sheet) -> tuple[str, tuple[Section, ...], list[Probl
                     None,
                     f"link '{href[:60]}' is not allowed (use https: or mailto:) and was removed",
                     "warning",
+                )
+            )
+    # Screen readers read an image's alternative text; the sheets are PDF/UA, so an image without one is an error.
+    for tag in re.findall(r"<img\b[^>]*>", clean):
+        src_match = re.search(r'\bsrc="([^"]*)"', tag)
+        src = unescape(src_match.group(1)) if src_match else ""
+        alt = re.search(r'\balt="([^"]*)"', tag)
+        if alt is None or not unescape(alt.group(1)).strip():
+            problems.append(
+                Problem(
+                    sheet.source,
+                    _line_of(sheet, f"]({src}") if src else None,
+                    None,
+                    f"image '{src[:60]}' has no alternative text: describe it, e.g. ![Returnees at work]({src[:60]})",
                 )
             )
     sections = tuple(

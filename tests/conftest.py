@@ -99,3 +99,55 @@ def shipped_build(tmp_path_factory) -> BuiltSeries:
     output = tmp_path_factory.mktemp("shipped-output")
     status, log = run_build(ROOT, "--output", str(output), "--jobs", "2")
     return BuiltSeries(output, status, log)
+
+
+# --- Shipped sheets, for per-sheet checks of the outputs (accessibility, typography, visual) --------------------
+
+
+@dataclass(frozen=True)
+class ShippedSheet:
+    """One shipped sheet: its key, language and the path of its PDF inside a build's output folder."""
+
+    key: str
+    lang: str
+    pdf: Path  # relative to the output folder
+
+
+def shipped_sheets() -> list[ShippedSheet]:
+    """Return every sheet of the shipped series, in series order (read at collection time, to name the tests)."""
+    from knowledge_bites.content import load_series
+    from knowledge_bites.pipeline import pdf_name
+
+    series = load_series(ROOT / "content")
+    return [ShippedSheet(s.key, s.lang, Path(s.lang) / pdf_name(series, s)) for s in series.sheets]
+
+
+@dataclass(frozen=True)
+class LaidOutSheet:
+    """The WeasyPrint layout of one shipped sheet, to check the page boxes themselves."""
+
+    key: str
+    lang: str
+    title: str
+    document: object  # weasyprint.Document
+
+
+@pytest.fixture(scope="session")
+def shipped_layouts() -> dict[str, LaidOutSheet]:
+    """Lay out every shipped sheet once (no PDF written), the way the build does, for layout checks."""
+    from knowledge_bites.content import load_series
+    from knowledge_bites.i18n import Language
+    from knowledge_bites.pdf import Printer
+    from knowledge_bites.render import Renderer
+
+    series = load_series(ROOT / "content")
+    languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
+    renderer = Renderer(ROOT / "templates", ROOT, series, languages)
+    printer = Printer(ROOT / "styles", [ROOT / "styles", ROOT / "content"])
+    layouts = {}
+    for sheet in series.sheets:
+        document, _ = printer.layout(renderer.render(sheet).html, ROOT.as_uri() + "/")
+        if len(document.pages) < 2:  # a short sheet: the build moves the closing block to page 2
+            document, _ = printer.layout(renderer.render(sheet, short=True).html, ROOT.as_uri() + "/")
+        layouts[sheet.key] = LaidOutSheet(sheet.key, sheet.lang, sheet.meta.title, document)
+    return layouts

@@ -74,3 +74,12 @@ def test_raw_html_in_the_body_is_removed_with_a_warning(scratch, root):
         (21, "warning", "raw HTML is not allowed in the text and was removed: <script>alert(1)</script>"),
         (23, "warning", "link 'javascript:alert(1)' is not allowed (use https: or mailto:) and was removed"),
     ]
+
+
+def test_images_without_alternative_text_are_errors(scratch, root):
+    body = "\n## Context\n\n![ ](styles/logo.svg)\n\n![The series logo](styles/logo.svg)\n"
+    (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(body=body), encoding="utf-8")
+    renderer, series = renderer_for(scratch, root)
+    rendered = renderer.render(series.sheets[0])
+    assert [(p.line, p.severity) for p in rendered.problems] == [(19, "error")]
+    assert rendered.problems[0].message.startswith("image 'styles/logo.svg' has no alternative text")
