@@ -80,8 +80,8 @@ def test_no_two_lines_of_text_overlap(shipped_layouts):
             lines = [
                 (box.position_x, box.position_y, box.position_x + box.width, box.position_y + box.height, box)
                 for box, _ in flow_boxes(page)
-                if isinstance(box, boxes.LineBox) and any(
-                    isinstance(child, boxes.TextBox) and child.text.strip() for child in box.descendants())
+                if isinstance(box, boxes.LineBox)
+                and any(isinstance(child, boxes.TextBox) and child.text.strip() for child in box.descendants())
             ]
             for index, (x0, y0, x1, y1, box) in enumerate(lines):
                 for u0, v0, u1, v1, other in lines[index + 1 :]:
@@ -89,7 +89,8 @@ def test_no_two_lines_of_text_overlap(shipped_layouts):
                     overlap_y = min(y1, v1) - max(y0, v0)
                     # Nested line boxes (an inline-block's lines inside its parent's line) share space by design.
                     nested = any(child is other for child in box.descendants()) or any(
-                        child is box for child in other.descendants())
+                        child is box for child in other.descendants()
+                    )
                     assert nested or overlap_x <= 1 or overlap_y <= 1, (
                         f"{sheet.key} page {number}: two lines overlap at y={y0:.0f} and y={v0:.0f}"
                     )
