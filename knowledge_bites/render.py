@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -159,6 +159,18 @@ def markdown_to_html(sheet: Sheet) -> tuple[str, tuple[Section, ...], list[Probl
     return clean, sections, problems
 
 
+def _images_from(content_root: Path, html: str) -> str:
+    """Point relative image sources of the text at the content folder, where practices keep their images."""
+
+    def absolute(match: re.Match[str]) -> str:
+        src = unescape(match[2])
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src):  # a URL with a scheme: left for the fetcher to judge
+            return match[0]
+        return f'{match[1]}"{escape((content_root / src).as_uri())}"'
+
+    return re.sub(r'(<img\b[^>]*?\bsrc=)"([^"]*)"', absolute, html)
+
+
 def _line_of(sheet: Sheet, text: str) -> int | None:
     needle = text.strip()[:20]
     for offset, line in enumerate(sheet.body.splitlines()):
@@ -190,7 +202,7 @@ class Renderer:
     def render(self, sheet: Sheet, *, short: bool = False, preview: bool = False) -> RenderedSheet:
         """Render one sheet to a self-contained HTML string."""
         body, sections, problems = markdown_to_html(sheet)
-        context = self.context(sheet, body)
+        context = self.context(sheet, _images_from(self.series.root, body))
         context.update(short=short, preview=preview)
         html = self._envs[sheet.lang].get_template("sheet.html").render(context)
         return RenderedSheet(html, sections, tuple(problems))
@@ -240,6 +252,7 @@ class Renderer:
             ],
             "summary": meta.summary,
             "photo": meta.photo,
+            "photo_src": (self.series.root / meta.photo.file).as_uri() if meta.photo else None,
             "body": body_html,
             "other_practices": others,
             "other_practices_total": len(self.series.titles[lang]) - 1,

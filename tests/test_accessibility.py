@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from typing import get_args
 
 import pikepdf
@@ -118,8 +119,10 @@ def test_unknown_pdf_profile_is_a_settings_error(scratch, tmp_path, root):
 
 
 def test_photo_and_body_images_carry_their_alternative_text(scratch, tmp_path, root):
-    front = GOOD_FRONT_MATTER + 'photo: {file: "../styles/logo.svg", alt: "The series logo, a bitten circle"}\n'
-    body = "\n## Context\n\nReturnees start small businesses.\n\n![A chart of returns by year](styles/logo.svg)\n"
+    (scratch / "photos").mkdir()
+    shutil.copy(root / "styles" / "logo.svg", scratch / "photos" / "logo.svg")
+    front = GOOD_FRONT_MATTER + 'photo: {file: "photos/logo.svg", alt: "The series logo, a bitten circle"}\n'
+    body = "\n## Context\n\nReturnees start small businesses.\n\n![A chart of returns by year](photos/logo.svg)\n"
     (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(front, body), encoding="utf-8")
     status, log = run(root, "--content", str(scratch), "--output", str(tmp_path / "out"), "--jobs", "1")
     assert status == 0, log
