@@ -266,16 +266,16 @@ def _pool(project: Project, series: Series, options: Options, jobs: int) -> Proc
     # Workers fork from a server that has already imported WeasyPrint: it is imported once per build.
     context.set_forkserver_preload(["knowledge_bites.pdf", "knowledge_bites.render"])
     return ProcessPoolExecutor(
-        jobs,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(project, series, options, True),
-        max_tasks_per_child=options.recycle or None,
+        jobs, mp_context=context, initializer=_init_worker, initargs=(project, series, options, True)
     )
 
 
 def run(project: Project, series: Series, sheets: list[Sheet], options: Options) -> Iterator[SheetResult]:
-    """Print the sheets, in worker processes when there are several; yield results in input order."""
+    """Print the sheets, in worker processes when there are several; yield results in input order.
+
+    Workers are replaced after `options.recycle` sheets each, to keep memory bounded: the sheets go to a fresh
+    pool batch by batch. (The executor's own max_tasks_per_child can hang on Python 3.11 when a worker retires.)
+    """
     jobs = min(options.jobs or os.cpu_count() or 1, len(sheets))
     if jobs <= 1:
         _init_worker(project, series, options, in_pool=False)
@@ -283,21 +283,21 @@ def run(project: Project, series: Series, sheets: list[Sheet], options: Options)
             yield _build_one(sheet)
         return
     remaining = list(sheets)
+    batch_size = jobs * options.recycle if options.recycle else len(sheets)
     while remaining:
+        batch = remaining[:batch_size]
         pool = _pool(project, series, options, jobs)
         try:
-            futures: list[Future[SheetResult]] = [pool.submit(_build_one, sheet) for sheet in remaining]
-            for sheet, future in zip(list(remaining), futures, strict=True):
+            futures: list[Future[SheetResult]] = [pool.submit(_build_one, sheet) for sheet in batch]
+            for sheet, future in zip(batch, futures, strict=True):
                 try:
                     result = future.result()
                 except BrokenProcessPool:
                     # A worker died (killed, or crashed in native code): that sheet fails, the rest go on.
                     message = "the process printing this sheet stopped unexpectedly; the sheet was not written"
-                    result = SheetResult(
-                        sheet.key, sheet.source, "failed", problems=(Problem(sheet.source, None, None, message),)
-                    )
+                    problem = Problem(sheet.source, None, None, message)
                     remaining.remove(sheet)
-                    yield result
+                    yield SheetResult(sheet.key, sheet.source, "failed", problems=(problem,))
                     break
                 remaining.remove(sheet)
                 yield result
