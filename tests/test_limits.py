@@ -67,3 +67,16 @@ def test_interrupting_a_build_leaves_complete_pdfs_and_a_true_record(tmp_path):
     status, log = run_build(ROOT, "--output", str(output), "--jobs", "2")
     assert status == 0, log
     assert len(list(output.glob("*/*.pdf"))) == 20
+
+
+def test_workers_are_replaced_after_their_quota_and_every_sheet_is_built(shipped_copy, tmp_path):
+    """A worker that retires after its quota of sheets is replaced; the build neither hangs nor loses a sheet."""
+    from knowledge_bites.content import load_series
+    from knowledge_bites.pipeline import Options, Project, build
+
+    project = Project.at(ROOT, shipped_copy, tmp_path / "out")
+    results = []
+    report = build(project, load_series(shipped_copy), Options(jobs=2, only=(1, 2, 3), recycle=1), results.append)
+    assert report.ok
+    assert [r.key.split("-")[0] + r.key[-3:] for r in results] == ["01.en", "01.es", "02.en", "02.es", "03.en", "03.es"]
+    assert all(r.status == "built" for r in results)
