@@ -155,7 +155,7 @@ def nothing_to_do(project: Project, options: Options) -> Record | None:
         return None
     record = Record.load(project.output)
     same_inputs = record.clean and record.options == options.recorded() and record.stamp == project.stamp()
-    return record if same_inputs and record.outputs_exist(project.output) else None
+    return record if same_inputs and record.outputs_done and record.outputs_exist(project.output) else None
 
 
 def build_once(project: Project, options: Options, out: TextIO) -> int:
@@ -169,8 +169,11 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
         return EXIT_OK
 
     from .content import load_series  # loading and checking the sources is only needed past the no-op check
-    from .pipeline import build
+    from .pipeline import build, warm_up
     from .problems import SeriesConfigError
+
+    if not options.check and options.jobs != 1:
+        warm_up()  # the layout engine loads in the background while the sources are checked
 
     try:
         series = load_series(project.content)
@@ -199,6 +202,8 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
 
         # Thumbnails, manifest, bundles and catalogue, derived from the PDFs in the output folder.
         outputs_ok = write_outputs(project, series, report, out)
+        if outputs_ok:
+            Record.outputs_written(project.output)
     print(summary(report), file=out, flush=True)
     return EXIT_OK if report.ok and outputs_ok else EXIT_FAILED
 

@@ -261,37 +261,60 @@ def _build_one(sheet: Sheet) -> SheetResult:
     return SheetResult(sheet.key, sheet.source, "failed", problems=(Problem(sheet.source, None, None, message),))
 
 
-def _pool(project: Project, series: Series, options: Options, jobs: int) -> ProcessPoolExecutor:
+PRELOAD = ["knowledge_bites.pdf", "knowledge_bites.render"]
+
+
+def _context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     # Workers fork from a server that has already imported WeasyPrint: it is imported once per build.
-    context.set_forkserver_preload(["knowledge_bites.pdf", "knowledge_bites.render"])
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def warm_up() -> None:
+    """Start the server that workers fork from, so that it imports WeasyPrint while the sources are checked."""
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+
+
+def _pool(project: Project, series: Series, options: Options, jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(project, series, options, True)
+        jobs, mp_context=_context(), initializer=_init_worker, initargs=(project, series, options, True)
     )
 
 
-def run(project: Project, series: Series, sheets: list[Sheet], options: Options) -> Iterator[SheetResult]:
-    """Print the sheets, in worker processes when there are several; yield results in input order.
+def _cost(sheet: Sheet) -> int:
+    """Estimate how long a sheet takes to lay out: longer text, longer layout."""
+    return len(sheet.body) + len(sheet.meta.summary) + 200 * len(sheet.meta.key_figures)
 
-    Workers are replaced after `options.recycle` sheets each, to keep memory bounded: the sheets go to a fresh
-    pool batch by batch. (The executor's own max_tasks_per_child can hang on Python 3.11 when a worker retires.)
+
+def run(project: Project, series: Series, sheets: list[Sheet], options: Options) -> Iterator[SheetResult]:
+    """Print the sheets in worker processes (in this process with --jobs 1); yield results in input order.
+
+    The longest sheets are started first, so that no worker is left with a long sheet at the end. Workers are
+    replaced after `options.recycle` sheets each, to keep memory bounded: the sheets go to a fresh pool batch
+    by batch. (The executor's own max_tasks_per_child can hang on Python 3.11 when a worker retires.)
     """
-    jobs = min(options.jobs or os.cpu_count() or 1, len(sheets))
-    if jobs <= 1:
+    if options.jobs == 1:
         _init_worker(project, series, options, in_pool=False)
         for sheet in sheets:
             yield _build_one(sheet)
         return
+    jobs = min(options.jobs or os.cpu_count() or 1, len(sheets))
     remaining = list(sheets)
     batch_size = jobs * options.recycle if options.recycle else len(sheets)
     while remaining:
         batch = remaining[:batch_size]
         pool = _pool(project, series, options, jobs)
         try:
-            futures: list[Future[SheetResult]] = [pool.submit(_build_one, sheet) for sheet in batch]
-            for sheet, future in zip(batch, futures, strict=True):
+            futures: dict[str, Future[SheetResult]] = {
+                sheet.key: pool.submit(_build_one, sheet) for sheet in sorted(batch, key=_cost, reverse=True)
+            }
+            for sheet in batch:
                 try:
-                    result = future.result()
+                    result = futures[sheet.key].result()
                 except BrokenProcessPool:
                     # A worker died (killed, or crashed in native code): that sheet fails, the rest go on.
                     message = "the process printing this sheet stopped unexpectedly; the sheet was not written"
@@ -389,6 +412,7 @@ def build(
         record.stamp = stamp
         record.options = options.recorded()
         record.warnings = sorted({str(p) for p in report.problems if p.severity == "warning"})
+        record.outputs_done = False
         record.save(project.output)
         report.seconds = time.perf_counter() - started
     return report

@@ -45,6 +45,7 @@ class Record:
     options: dict[str, object] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     sheets: dict[str, SheetRecord] = field(default_factory=dict)
+    outputs_done: bool = False  # the newsletter outputs were derived from exactly these PDFs
 
     @classmethod
     def load(cls, output: Path) -> Record:
@@ -54,7 +55,7 @@ class Record:
             if data.get("format") != FORMAT:
                 return cls()
             sheets = {key: SheetRecord(**value) for key, value in data["sheets"].items()}
-            return cls(data["stamp"], data["clean"], data["options"], data["warnings"], sheets)
+            return cls(data["stamp"], data["clean"], data["options"], data["warnings"], sheets, data["outputs_done"])
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
@@ -67,8 +68,16 @@ class Record:
             "options": self.options,
             "warnings": self.warnings,
             "sheets": {key: asdict(value) for key, value in sorted(self.sheets.items())},
+            "outputs_done": self.outputs_done,
         }
         write_atomically(output / RECORD_FILE, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"))
+
+    @classmethod
+    def outputs_written(cls, output: Path) -> None:
+        """Note in the record that the newsletter outputs now match the recorded PDFs."""
+        record = cls.load(output)
+        record.outputs_done = True
+        record.save(output)
 
     def outputs_exist(self, output: Path) -> bool:
         """Return whether every recorded PDF is still where the record says, with its size."""
