@@ -6,10 +6,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .pipeline import BuildReport, Options, Project, SheetResult
 from .record import Record
+
+if TYPE_CHECKING:
+    from .content import Series
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -168,23 +171,12 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
         print(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)", file=out, flush=True)
         return EXIT_OK
 
-    from .content import load_series  # loading and checking the sources is only needed past the no-op check
     from .pipeline import build, warm_up
-    from .problems import SeriesConfigError
 
     if not options.check and options.jobs != 1:
         warm_up()  # the layout engine loads in the background while the sources are checked
-
-    try:
-        series = load_series(project.content)
-    except SeriesConfigError as error:
-        for problem in error.problems:
-            print(problem.shown_from(Path.cwd()), file=out)
-        return EXIT_USAGE
-    unknown = [code for code in options.languages if code not in series.settings.languages]
-    if unknown:
-        known = ", ".join(series.settings.languages)
-        print(f"--lang: unknown language {', '.join(unknown)} (the series has {known})", file=out)
+    series = load_checked(project, options.languages, out, "--lang")
+    if series is None:
         return EXIT_USAGE
 
     for problem in sorted(series.problems):
@@ -206,6 +198,25 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
             Record.outputs_written(project.output)
     print(summary(report), file=out, flush=True)
     return EXIT_OK if report.ok and outputs_ok else EXIT_FAILED
+
+
+def load_checked(project: Project, languages: tuple[str, ...] | list[str], out: TextIO, asked_by: str) -> Series | None:
+    """Load and check the series, and the languages asked for; print why and return None if it cannot be used."""
+    from .content import load_series  # loading and checking the sources is only needed past the no-op check
+    from .problems import SeriesConfigError
+
+    try:
+        series = load_series(project.content)
+    except SeriesConfigError as error:
+        for problem in error.problems:
+            print(problem.shown_from(Path.cwd()), file=out)
+        return None
+    unknown = [code for code in languages if code not in series.settings.languages]
+    if unknown:
+        known = ", ".join(series.settings.languages)
+        print(f"{asked_by}: unknown language {', '.join(unknown)} (the series has {known})", file=out)
+        return None
+    return series
 
 
 def summary(report: BuildReport) -> str:

@@ -14,18 +14,17 @@ from typing import Any, TextIO
 
 from . import bundles, thumbnails
 from .bundles import Bundle
-from .content import Series, load_series
+from .cli import EXIT_OK, EXIT_USAGE, load_checked
+from .content import Series
 from .files import sha256_of, write_atomically
 from .manifest import MANIFEST, SheetEntry, collect, manifest_json, write_manifest
 from .pages import Pages
 from .pipeline import BuildReport, Project, pdf_name
-from .problems import SeriesConfigError
 
 THUMBNAILS = "thumbnails"
 BUNDLES = "bundles"
 CATALOGUE = "index.html"
 ANNOUNCEMENTS = "announcements"
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass
@@ -182,17 +181,9 @@ def announce(argv: list[str], *, root: Path, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = announce_parser().parse_args(argv)
     project = Project.at(root, args.content, args.output)
-    try:
-        series = load_series(project.content)
-    except SeriesConfigError as error:
-        for problem in error.problems:
-            print(problem.shown_from(Path.cwd()), file=out)
-        return EXIT_USAGE
-    languages = [code for text in args.lang for code in text.split(",") if code.strip()]
-    unknown = [code for code in languages if code not in series.settings.languages]
-    if unknown:
-        known = ", ".join(series.settings.languages)
-        print(f"announce: unknown language {', '.join(unknown)} (the series has {known})", file=out)
+    languages = [code.strip() for text in args.lang for code in text.split(",") if code.strip()]
+    series = load_checked(project, languages, out, "announce")
+    if series is None:
         return EXIT_USAGE
     numbers = sorted({sheet.meta.number for sheet in series.sheets})
     number = args.number if args.number is not None else (numbers[-1] if numbers else None)
