@@ -9,7 +9,7 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with one source file: `path:line: field: message`."""
 
@@ -18,6 +18,13 @@ class Problem:
     field: str | None
     message: str
     severity: Severity = "error"
+
+    def __lt__(self, other: Problem) -> bool:
+        # File order, then line order; a problem without a line (None) comes first in its file.
+        return self._order() < other._order()
+
+    def _order(self) -> tuple:
+        return (str(self.path), self.line or 0, self.field or "", self.message, self.severity)
 
     def __str__(self) -> str:
         where = str(self.path)
