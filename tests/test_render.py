@@ -71,6 +71,10 @@ def test_raw_html_in_the_body_is_removed_with_a_warning(scratch, root):
     rendered = renderer.render(series.sheets[0])
     assert "<script" not in rendered.html and "javascript:" not in rendered.html
     assert [(p.line, p.severity, p.message) for p in rendered.problems] == [
-        (21, "warning", "raw HTML is not allowed in the text and was removed: <script>alert(1)</script>"),
+        (
+            21,
+            "warning",
+            "raw HTML is not allowed in the text and was removed with its content: <script>alert(1)</script>",
+        ),
         (23, "warning", "link 'javascript:alert(1)' is not allowed (use https: or mailto:) and was removed"),
     ]
