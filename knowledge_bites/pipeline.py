@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .content import Series, Sheet
+from .content import PRACTICE_FILE, Series, Sheet
 from .i18n import Language
 from .problems import Problem
 
@@ -88,10 +88,14 @@ class BuildReport:
 
 def pdf_name(series: Series, sheet: Sheet) -> str:
     """Return the file name of a sheet's PDF, e.g. `knowledge-bites-10-afghanistan-smes-es.pdf`."""
+    return _pdf_file_name(series, sheet.meta.number, sheet.slug, sheet.lang)
+
+
+def _pdf_file_name(series: Series, number: int, slug: str, lang: str) -> str:
     prefix = re.sub(r"[^a-z0-9]+", "-", series.settings.short_name[series.settings.reference_language].lower()).strip(
         "-"
     )
-    return f"{prefix}-{sheet.meta.number:02d}-{sheet.slug}-{sheet.lang}.pdf"
+    return f"{prefix}-{number:02d}-{slug}-{lang}.pdf"
 
 
 def select(series: Series, options: Options) -> list[Sheet]:
@@ -124,7 +128,7 @@ class _Worker:
         self.printer = Printer(project.styles, [project.styles, project.content])
 
     def build(self, sheet: Sheet) -> SheetResult:
-        from .pdf import describe_overflow, missing_ids, overflow_of
+        from .pdf import describe_off_page, describe_overflow, missing_ids, off_page, overflow_of
 
         started = time.perf_counter()
         rendered = self.renderer.render(sheet)
@@ -143,6 +147,9 @@ class _Worker:
             problems.append(Problem(sheet.source, None, None, f"'{url}' is outside the project and was not read"))
         for record in logs:
             message = record.getMessage().splitlines()[0]
+            if any(url in message for url in self.printer.fetcher.refused):
+                continue  # already reported above, in one line
+
             problems.append(
                 Problem(
                     sheet.source,
@@ -158,6 +165,9 @@ class _Worker:
             )
         elif dropped := missing_ids(document, [s.id for s in rendered.sections] + CLOSING_IDS):
             problems.append(Problem(sheet.source, None, None, f"the layout dropped content ({', '.join(dropped)})"))
+        for item in off_page(document):  # nothing may run off the page or out of its column
+            line, name = sheet.locate(item.text)
+            problems.append(Problem(sheet.source, line, name, describe_off_page(item)))
         pages = len(document.pages)
         if any(p.severity == "error" or self.options.strict for p in problems):
             return SheetResult(
@@ -200,13 +210,17 @@ def build(project: Project, series: Series, options: Options, on_result: Callabl
     """Build the selected sheets of a loaded series and report what happened."""
     started = time.perf_counter()
     report = BuildReport(problems=list(series.problems), failed_sources=list(series.failed_sources))
+    catalog_warned: set[str] = set()  # languages whose labels fall back to English somewhere
     for code in series.settings.languages:
-        report.problems.extend(Language.for_series(series.settings, code)[1])
+        catalog_problems = Language.for_series(series.settings, code)[1]
+        report.problems.extend(catalog_problems)
+        if any(p.severity == "warning" for p in catalog_problems):
+            catalog_warned.add(code)
     sheets = select(series, options)
     if options.strict:
         warned = {p.path for p in report.problems if p.severity == "warning"}
-        report.failed_sources.extend(s.source for s in sheets if s.source in warned)
-        sheets = [s for s in sheets if s.source not in warned]
+        report.failed_sources.extend(s.source for s in sheets if s.source in warned or s.lang in catalog_warned)
+        sheets = [s for s in sheets if s.source not in warned and s.lang not in catalog_warned]
     if options.check:
         for sheet in sheets:
             result = SheetResult(sheet.key, sheet.source, "checked")
@@ -218,3 +232,20 @@ def build(project: Project, series: Series, options: Options, on_result: Callabl
             on_result(result)
     report.seconds = time.perf_counter() - started
     return report
+
+
+# --- Failed sheets: what an earlier build left in the output folder ----------------------------
+
+
+def previous_pdf(project: Project, series: Series, source: Path) -> Path | None:
+    """Return the PDF an earlier build made from `source`, if it is still in the output folder."""
+    match = PRACTICE_FILE.match(source.name)
+    if not match or match["lang"] not in series.settings.languages:
+        return None
+    target = project.output / match["lang"] / _pdf_file_name(series, int(match["number"]), match["slug"], match["lang"])
+    return target if target.is_file() else None
+
+
+def failed_sources(report: BuildReport) -> list[Path]:
+    """Return every source that failed, in file order: at loading, checking or printing."""
+    return sorted({*report.failed_sources, *(r.source for r in report.results if r.status == "failed")})
