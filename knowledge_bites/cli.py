@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
 from .content import load_series
-from .pipeline import BuildReport, Options, Project, SheetResult, build
+from .lock import OutputBusyError, output_lock
+from .pipeline import BuildReport, Options, Project, SheetResult, build, failed_sources, previous_pdf
 from .problems import SeriesConfigError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -98,9 +100,29 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
             print(f"  {problem.shown_from(Path.cwd())}", file=out)
         out.flush()
 
-    report = build(project, series, options, show)
+    try:
+        with ExitStack() as held:
+            if not options.check:  # --check writes nothing, so it needs no lock
+                held.enter_context(output_lock(project.output))
+            report = build(project, series, options, show)
+    except OutputBusyError:
+        print(f"{_shown(project.output)}: another build is writing to this folder; run again when it ends", file=out)
+        return EXIT_USAGE
+    for problem in report.problems:  # problems the build found itself, such as missing translations
+        if problem not in series.problems:
+            print(problem.shown_from(Path.cwd()), file=out)
+    for source in failed_sources(report):
+        line = f"failed  {_shown(source)}"
+        if (previous := previous_pdf(project, series, source)) is not None:
+            line += f"  ({_shown(previous)}: previous PDF left in place is now stale)"
+        print(line, file=out)
     print(summary(report), file=out)
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _shown(path: Path) -> Path:
+    """Return a path as the user reads it: relative to the working folder when inside it."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
 def summary(report: BuildReport) -> str:
