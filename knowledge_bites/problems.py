@@ -36,7 +36,7 @@ class Problem:
         if self.severity == "warning":
             parts.append("warning")
         parts.append(self.message)
-        return ": ".join(parts)
+        return _one_line(": ".join(parts))
 
     def shown_from(self, root: Path) -> Problem:
         """Return the same problem with its path relative to `root` when it lies inside it."""
@@ -44,6 +44,13 @@ class Problem:
             return Problem(self.path.relative_to(root), self.line, self.field, self.message, self.severity)
         except ValueError:
             return self
+
+
+def _one_line(text: str) -> str:
+    """Show line breaks and other invisible characters as escapes, so that a problem always takes one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class SeriesConfigError(Exception):

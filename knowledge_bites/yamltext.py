@@ -45,7 +45,7 @@ class YamlDocument:
     def line_of(self, loc: tuple[str | int, ...]) -> int:
         """Return the file line of the field at `loc`, or of its nearest existing parent."""
         node = self.root
-        line = node.start_mark.line
+        line = node.start_mark.line if node.start_mark else 0  # an empty document has no position
         for part in loc:
             child = _child(node, part)
             if child is None:
