@@ -6,6 +6,7 @@ import hashlib
 import logging
 import mimetypes
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,21 +95,51 @@ class Printer:
             document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
                 stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.image_cache
             )
+        # WeasyPrint caches a failed image as None and then stays silent about it: forget failures, so that
+        # every sheet that uses a missing or refused image reports it, not only the first.
+        for url in [url for url, image in self.image_cache.items() if image is None]:
+            del self.image_cache[url]
         return document, records
 
-    def write(self, document: Document, target: Path, identity: str) -> int:
-        """Write the PDF to a temporary file beside `target`, then rename it into place; return its size."""
+    def draw(self, document: Document, identity: str) -> tuple[bytes, list[logging.LogRecord]]:
+        """Draw the PDF in memory; return it and what WeasyPrint logged meanwhile (a character no font has)."""
+        identifier = hashlib.md5(identity.encode()).hexdigest().encode()
+        with _captured_logs() as records:
+            data = document.write_pdf(pdf_identifier=identifier)
+        return data, records
+
+    def write(self, document: Document | bytes, target: Path, identity: str) -> int:
+        """Write the PDF to a temporary file beside `target`, then rename it into place; return its size.
+
+        `document` is a laid-out document, or a PDF that `draw` already made.
+        """
         target.parent.mkdir(parents=True, exist_ok=True)
         identifier = hashlib.md5(identity.encode()).hexdigest().encode()
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(handle, "wb") as stream:
-                document.write_pdf(stream, pdf_identifier=identifier)
+                if isinstance(document, bytes):
+                    stream.write(document)
+                else:
+                    document.write_pdf(stream, pdf_identifier=identifier)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
         return target.stat().st_size
+
+
+_NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \((U\+[0-9A-F]+)\)')
+
+
+def log_line(record: logging.LogRecord) -> str:
+    """Return what WeasyPrint logged as one printable line, in the words of someone who edits sheets."""
+    message = record.getMessage()
+    if match := _NOTDEF.match(message):
+        shown = f"'{match[1]}' ({match[2]})" if match[1].isprintable() else match[2]
+        return f"character {shown} is in none of the sheet's fonts and prints as a box: replace or remove it"
+    first = message.split("\n", 1)[0]
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in first)
 
 
 @contextmanager

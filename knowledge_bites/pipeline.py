@@ -128,7 +128,7 @@ class _Worker:
         self.printer = Printer(project.styles, [project.styles, project.content])
 
     def build(self, sheet: Sheet) -> SheetResult:
-        from .pdf import describe_off_page, describe_overflow, missing_ids, off_page, overflow_of
+        from .pdf import describe_off_page, describe_overflow, log_line, missing_ids, off_page, overflow_of
 
         started = time.perf_counter()
         rendered = self.renderer.render(sheet)
@@ -143,13 +143,15 @@ class _Worker:
         if len(document.pages) < 2:
             rendered = self.renderer.render(sheet, short=True)
             document, logs = self.printer.layout(rendered.html, base_url)
+        identity = f"{self.series.settings.short_name[sheet.lang]}:{sheet.key}"
+        pdf, drawing = self.printer.draw(document, identity)  # a character no font has shows only when drawing
+        logs = [*logs, *drawing]
         for url in self.printer.fetcher.refused:
             problems.append(Problem(sheet.source, None, None, f"'{url}' is outside the project and was not read"))
         for record in logs:
-            message = record.getMessage().splitlines()[0]
+            message = log_line(record)
             if any(url in message for url in self.printer.fetcher.refused):
                 continue  # already reported above, in one line
-
             problems.append(
                 Problem(
                     sheet.source,
@@ -174,7 +176,7 @@ class _Worker:
                 sheet.key, sheet.source, "failed", None, pages, 0, tuple(problems), time.perf_counter() - started
             )
         target = self.project.output / sheet.lang / pdf_name(self.series, sheet)
-        size = self.printer.write(document, target, f"{self.series.settings.short_name[sheet.lang]}:{sheet.key}")
+        size = self.printer.write(pdf, target, identity)
         return SheetResult(
             sheet.key, sheet.source, "built", target, pages, size, tuple(problems), time.perf_counter() - started
         )
