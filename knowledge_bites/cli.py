@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -74,7 +75,8 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _shown(path: Path) -> Path:
+def shown_path(path: Path) -> Path:
+    """Return a path as the user reads it: relative to the working folder when inside it."""
     return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
@@ -103,7 +105,7 @@ class Progress:
     def result(self, result: SheetResult) -> None:
         if result.status == "up to date":
             return
-        shown = _shown(result.pdf or result.source)
+        shown = shown_path(result.pdf or result.source)
         if result.status == "built":
             self.line(f"built   {shown}  ({result.pages} pages, {result.size / 1024:.0f} KB, {result.seconds:.1f} s)")
         elif result.status == "checked":
@@ -171,7 +173,8 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
         print(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)", file=out, flush=True)
         return EXIT_OK
 
-    from .pipeline import build, warm_up
+    from .lock import OutputBusyError, output_lock
+    from .pipeline import build, failed_sources, previous_pdf, warm_up
 
     if not options.check and options.jobs != 1:
         warm_up()  # the layout engine loads in the background while the sources are checked
@@ -183,11 +186,21 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
         print(problem.shown_from(Path.cwd()), file=out)
     progress = Progress(out)
     try:
-        report = build(project, series, options, progress.result, progress.start)
+        with ExitStack() as held:
+            if not options.check:  # --check writes nothing, so it needs no lock
+                held.enter_context(output_lock(project.output))
+            report = build(project, series, options, progress.result, progress.start)
+    except OutputBusyError:
+        busy = f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends"
+        print(busy, file=out)
+        return EXIT_USAGE
     finally:
         progress.close()
+    for problem in report.problems:  # problems the build found itself, such as missing translations
+        if problem not in series.problems:
+            print(problem.shown_from(Path.cwd()), file=out)
     for pdf in report.removed:
-        print(f"removed {_shown(pdf)} (its source was deleted)", file=out)
+        print(f"removed {shown_path(pdf)} (its source was deleted)", file=out)
     outputs_ok = True
     if not options.check:
         from .newsletter import write_outputs
@@ -196,6 +209,11 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
         outputs_ok = write_outputs(project, series, report, out)
         if outputs_ok:
             Record.outputs_written(project.output)
+    for source in failed_sources(report):
+        line = f"failed  {shown_path(source)}"
+        if (previous := previous_pdf(project, series, source)) is not None:
+            line += f"  ({shown_path(previous)}: previous PDF left in place is now stale)"
+        print(line, file=out)
     print(summary(report), file=out, flush=True)
     return EXIT_OK if report.ok and outputs_ok else EXIT_FAILED
 
@@ -252,12 +270,12 @@ def watch(project: Project, options: Options, out: TextIO, stamp: str) -> int:
             if project.stamp() != stamp:
                 print("changed while building: building again", file=out, flush=True)
                 build_once(project, options, out)
-            shown = ", ".join(str(_shown(Path(r))) for r in roots)
+            shown = ", ".join(str(shown_path(Path(r))) for r in roots)
             print(f"watching {shown} (Ctrl-C to stop)", file=out, flush=True)
             continue
         if not batch:
             continue
-        names = sorted({str(_shown(Path(path))) for _, path in batch})
+        names = sorted({str(shown_path(Path(path))) for _, path in batch})
         print(f"changed: {', '.join(names)}", file=out, flush=True)
         build_once(project, options, out)
     return EXIT_OK

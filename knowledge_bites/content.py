@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
+import stat
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from babel import Locale, UnknownLocaleError
 from pydantic import (
+    AllowInfNan,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from . import images
+from .images import markdown_images
 from .problems import Problem, SeriesConfigError
 from .yamltext import YamlDocument, YamlError, parse_yaml
 
@@ -78,6 +83,19 @@ def _partial_date(value: Any) -> PartialDate:
 Approximate = Annotated[PartialDate, BeforeValidator(_partial_date)]
 
 
+def _full_date(value: Any) -> Any:
+    # YAML reads 2026-11-23 as a date, but "2026-11-23" in quotes as text: accept both.
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as error:
+            raise ValueError(f"'{value.strip()}' is not a real date ({error})") from None
+    return value
+
+
+FullDate = Annotated[date, BeforeValidator(_full_date)]
+
+
 def _country_code(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("expected a two-letter ISO 3166 country code, such as IQ")
@@ -119,7 +137,9 @@ class Period(_Strict):
 class KeyFigure(_Strict):
     """One number shown in the key-figures panel."""
 
-    value: StrictInt | StrictFloat = Field(description="The number itself, without separators or % sign.")
+    value: StrictInt | Annotated[StrictFloat, AllowInfNan(False)] = Field(
+        description="The number itself, without separators or % sign."
+    )
     label: Text = Field(description="What the number counts, in the sheet's language.")
     as_of: Approximate | None = Field(None, description="Date the number refers to.")
     unit: Literal["count", "percent"] = Field("count", description="`percent` prints 60 as 60 %.")
@@ -150,7 +170,7 @@ class PracticeMeta(_Strict):
     funder: Text | None = Field(None, description="Who funds the practice.")
     partners: list[Text] = Field([], description="Partner organisations.")
     period: Period | None = Field(None, description="`start` and optional `end` of the practice.")
-    published: date = Field(description="Publication date of this edition (YYYY-MM-DD).")
+    published: FullDate = Field(description="Publication date of this edition (YYYY-MM-DD).")
     key_figures: Annotated[list[KeyFigure], Field(max_length=4)] = Field(
         [], description="Up to four figures: `value`, `label`, optional `as_of` and `unit`."
     )
@@ -240,9 +260,22 @@ class Sheet:
         names += re.findall(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", self.body)
         return [content_root / name for name in names if "://" not in name]
 
+    def locate(self, text: str) -> tuple[int | None, str | None]:
+        """Return the (file line, field) where `text` (a piece of the printed sheet) was written, if found."""
+        needle = " ".join(text.split())[:30]
+        if not needle:
+            return None, None
+        for name, value in self.meta:
+            if needle in " ".join(str(_plain(value)).split()):
+                return self.line_of(name), name
+        for offset, line in enumerate(self.body.split("\n")):
+            if needle in line:
+                return self.body_line + offset, None
+        return None, None
+
     def line_of_heading(self, heading: str) -> int | None:
         """Return the file line of the `##` heading with this text, if there is one."""
-        for offset, text in enumerate(self.body.splitlines()):
+        for offset, text in enumerate(self.body.split("\n")):
             if text.startswith("##") and text.lstrip("#").strip() == heading:
                 return self.body_line + offset
         return None
@@ -278,9 +311,30 @@ class Series:
 # --- Loading -----------------------------------------------------------------------------------
 
 
+MAX_SOURCE_BYTES = 1_000_000  # a two-page sheet is a few KB of text; anything this big is the wrong file
+# Line breaks other programs write (Windows, old Mac, Word's manual line break, Unicode separators):
+# all become "\n", so that every line number (ours, YAML's, Markdown's) counts the same lines.
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 source, accepting a byte-order mark and Windows line endings."""
-    raw = path.read_bytes()
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # Never open a folder, a device such as /dev/urandom or a pipe: reading them may never end.
+            raise YamlError(None, "not a regular file (a folder, device or pipe): not read")
+        if info.st_size > MAX_SOURCE_BYTES:
+            raise YamlError(
+                None, f"the file is {info.st_size // 1000:,} KB, far more than a sheet holds: is it the right file?"
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        if isinstance(error, FileNotFoundError):
+            raise
+        raise YamlError(None, f"cannot be read ({error.strerror or error})") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlError(1, "saved as UTF-16 text: save the file as UTF-8")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -288,7 +342,7 @@ def read_text(path: Path) -> str:
         raise YamlError(
             line, f"not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}): save the file as UTF-8"
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _LINE_BREAKS.sub("\n", text)
 
 
 def split_front_matter(text: str) -> tuple[str, int, str, int]:
@@ -304,7 +358,14 @@ def split_front_matter(text: str) -> tuple[str, int, str, int]:
     raise YamlError(1, "front matter not closed: add a '---' line after the last field")
 
 
+def _plain(value: Any) -> Any:
+    """Return a front-matter value as plain data (models as dicts), to search its text."""
+    return value.model_dump() if isinstance(value, BaseModel) else value
+
+
 def _describe(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
     text = repr(value) if not isinstance(value, str) else f'"{value}"'
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -335,13 +396,24 @@ def _message(error: dict[str, Any], known_fields: list[str]) -> str:
         return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {_describe(error['input'])}"
     if kind == "value_error":
         return str(error["ctx"]["error"])
-    if kind == "string_too_short":
+    if kind == "string_too_short" or (kind == "string_type" and error["input"] is None):
         return "must not be empty"
+    if kind == "string_too_long":
+        return f"is {len(error['input'])} characters long; at most {error['ctx']['max_length']} are allowed"
+    if kind == "string_type":
+        hint = " (put it in quotes)" if isinstance(error["input"], int | float | date) else ""
+        return f"expected text, got {_describe(error['input'])}{hint}"
+    if kind == "list_type":
+        return f"expected a list, such as [a, b] or one '- item' line each, got {_describe(error['input'])}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected 'name: value' fields indented below it, got {_describe(error['input'])}"
     if kind == "too_short":
         return f"needs at least {error['ctx']['min_length']} item(s)"
     if kind == "too_long":
         return f"has {error['ctx']['actual_length']} items, at most {error['ctx']['max_length']} are allowed"
-    if kind in ("int_type", "float_type", "int_parsing"):
+    if kind in ("int_type", "float_type", "int_parsing", "finite_number"):
+        if isinstance(error["input"], float) and not math.isfinite(error["input"]):
+            return f"expected an ordinary number, got {_describe(error['input'])}"
         return f"expected a number, got {_describe(error['input'])}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
         return f"expected a date as YYYY-MM-DD, got {_describe(error['input'])}"
@@ -354,15 +426,28 @@ def _model_problems(
 ) -> list[Problem]:
     problems = []
     seen: set[tuple] = set()
-    for item in error.errors():
+    items = error.errors()
+    # `tittle:` is one mistake, not two: a misspelt field explains the "missing" field it was meant to be.
+    misspelt = {
+        (*loc[:-1], close)
+        for item in items
+        if item["type"] == "extra_forbidden" and (loc := _plain_loc(item["loc"]))
+        for close in difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1)
+    }
+    for item in items:
+        loc = _plain_loc(item["loc"])
         # A union (int | float) reports one error per member: keep the first.
-        loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part in _UNION_TAGS))
-        if loc in seen:
+        if loc in seen or (item["type"] == "missing" and loc in misspelt):
             continue
         seen.add(loc)
         known = _fields_at(model, loc[:-1]) if item["type"] == "extra_forbidden" else []
         problems.append(Problem(path, doc.line_of(prefix + loc), _location(loc), _message(item, known)))
     return problems
+
+
+def _plain_loc(loc: tuple) -> tuple:
+    """Return a pydantic error location without the names of union members."""
+    return tuple(part for part in loc if not (isinstance(part, str) and part in _UNION_TAGS))
 
 
 _UNION_TAGS = {"int", "float", "function-after[_ordered(), Period]", "str", "list[...]"}
@@ -425,9 +510,14 @@ def load_series(root: Path) -> Series:
     settings = load_settings(root / "series.yaml")
     series = Series(root=root, settings=settings)
     practices = root / "practices"
-    candidates = sorted(p for p in practices.iterdir() if p.suffix == ".md") if practices.is_dir() else []
+    # Hidden files (".03-x.en.md.swp", macOS "._03-x.en.md") are an editor's or a system's, not practices.
+    candidates = (
+        sorted(p for p in practices.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+        if practices.is_dir()
+        else []
+    )
     for path in candidates:
-        sheet, problems = load_sheet(path, settings)
+        sheet, problems = load_sheet(path, settings, root)
         series.problems.extend(problems)
         if sheet is not None and not any(p.severity == "error" for p in problems):
             series.sheets.append(sheet)
@@ -438,8 +528,11 @@ def load_series(root: Path) -> Series:
     return series
 
 
-def load_sheet(path: Path, settings: SeriesSettings) -> tuple[Sheet | None, list[Problem]]:
+def load_sheet(
+    path: Path, settings: SeriesSettings, content_root: Path | None = None
+) -> tuple[Sheet | None, list[Problem]]:
     """Load one practice file; return the sheet (None if unusable) and its problems."""
+    content_root = content_root or path.parent.parent
     match = PRACTICE_FILE.match(path.name)
     if not match:
         return None, [
@@ -451,11 +544,15 @@ def load_sheet(path: Path, settings: SeriesSettings) -> tuple[Sheet | None, list
         return None, [
             Problem(path, None, None, f"language '{lang}' in the file name is not a series language ({known})")
         ]
+    if not path.resolve().is_relative_to(content_root.resolve()):
+        return None, [Problem(path, None, None, "a link to a file outside the content folder: not read")]
     try:
         front, front_line, body, body_line = split_front_matter(read_text(path))
         doc = parse_yaml(front, front_line)
     except YamlError as problem:
         return None, [Problem(path, problem.line, problem.field, problem.message)]
+    except FileNotFoundError:
+        return None, [Problem(path, None, None, "the file disappeared while the build was reading it")]
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"
         return None, [Problem(path, front_line, None, f"front matter is {kind}: expected 'field: value' lines")]
@@ -481,8 +578,37 @@ def load_sheet(path: Path, settings: SeriesSettings) -> tuple[Sheet | None, list
             )
     if not body.strip():
         problems.append(Problem(path, body_line, None, "the sheet has no text after the front matter", "warning"))
+    problems.extend(_image_problems(path, meta, doc, body, body_line, content_root))
     lines = {name: doc.line_of((name,)) for name in doc.data}
     return Sheet(path, lang, match["slug"], meta, body, body_line, lines), problems
+
+
+def _image_problems(
+    path: Path, meta: PracticeMeta, doc: YamlDocument, body: str, body_line: int, content_root: Path
+) -> list[Problem]:
+    """Check the photo and every Markdown image before layout: inside content/, real, not too large."""
+    references: list[tuple[str, int | None, str | None, bool]] = []
+    if meta.photo is not None:
+        references.append((meta.photo.file, doc.line_of(("photo", "file")), "photo.file", False))
+    try:
+        sources = markdown_images(body)
+    except RecursionError:
+        return [Problem(path, body_line, None, "the text is nested too deeply (lists or quotes inside each other)")]
+    lines = body.split("\n")
+    for source in sources:
+        line = next((body_line + offset for offset, text in enumerate(lines) if source and source in text), None)
+        references.append((source, line, None, True))
+    problems = []
+    for reference, line, name, is_url in references:
+        label = "" if name else "image "
+        try:
+            target = images.resolve(reference, content_root, url=is_url)
+        except images.ImageError as error:
+            problems.append(Problem(path, line, name, f"{label}{error}"))
+            continue
+        if message := images.check(target):
+            problems.append(Problem(path, line, name, f"{label}'{reference.strip()}': {message}"))
+    return problems
 
 
 _TWIN_FIELDS = ("countries", "regions", "published", "period")
@@ -491,10 +617,16 @@ _TWIN_FIELDS = ("countries", "regions", "published", "period")
 def _check_across(series: Series) -> None:
     """Check facts that involve several files: numbering and agreement between languages."""
     settings = series.settings
+    bad: set[Path] = set()
+    renumbered: set[tuple[str, str]] = set()  # (slug, language) of translations that exist, but disagree
+    for sheet, reference in _number_disagreements(series.sheets, settings.reference_language):
+        series.problems.append(_disagreement(sheet, reference, "number"))
+        bad.add(sheet.source)
+        renumbered.add((sheet.slug, sheet.lang))
     by_number: dict[int, dict[str, list[Sheet]]] = {}
     for sheet in series.sheets:
-        by_number.setdefault(sheet.meta.number, {}).setdefault(sheet.slug, []).append(sheet)
-    bad: set[Path] = set()
+        if sheet.source not in bad:
+            by_number.setdefault(sheet.meta.number, {}).setdefault(sheet.slug, []).append(sheet)
     for number, by_slug in sorted(by_number.items()):
         if len(by_slug) > 1:
             names = sorted(s.source.name for group in by_slug.values() for s in group)
@@ -510,7 +642,7 @@ def _check_across(series: Series) -> None:
         langs = {s.lang: s for s in sheets}
         reference = langs.get(settings.reference_language) or sheets[0]
         for lang in settings.languages:
-            if lang not in langs:
+            if lang not in langs and (reference.slug, lang) not in renumbered:
                 twin = reference.source.with_name(f"{reference.meta.number:02d}-{reference.slug}.{lang}.md")
                 series.problems.append(
                     Problem(
@@ -535,6 +667,18 @@ def _check_across(series: Series) -> None:
                 bad.add(sheet.source)
     series.sheets = [s for s in series.sheets if s.source not in bad]
     series.failed_sources.extend(sorted(bad))
+
+
+def _number_disagreements(sheets: list[Sheet], reference_language: str) -> list[tuple[Sheet, Sheet]]:
+    """Return (sheet, reference) for each translation whose number differs from its reference file's."""
+    found = []
+    for sheet in sheets:
+        if sheet.lang == reference_language:
+            continue
+        references = [s for s in sheets if s.slug == sheet.slug and s.lang == reference_language]
+        if references and sheet.meta.number not in {r.meta.number for r in references}:
+            found.append((sheet, references[0]))
+    return found
 
 
 def _disagreement(sheet: Sheet, reference: Sheet, name: str) -> Problem:

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from . import bundles, thumbnails
 from .bundles import Bundle
-from .cli import EXIT_OK, EXIT_USAGE, load_checked
+from .cli import EXIT_OK, EXIT_USAGE, load_checked, shown_path
 from .content import Series
 from .files import sha256_of, write_atomically
 from .manifest import MANIFEST, SheetEntry, collect, manifest_json, write_manifest
@@ -143,21 +143,15 @@ def describe(result: OutputsReport, output: Path) -> list[str]:
         largest = max(sizes, key=lambda pdf: sizes[pdf])
         lines.append(
             f"sizes   {len(sizes)} PDFs, {sum(sizes.values()) / 1024:.0f} KB in all, "
-            f"largest {sizes[largest] / 1024:.0f} KB ({_shown(largest)})"
+            f"largest {sizes[largest] / 1024:.0f} KB ({shown_path(largest)})"
         )
     for bundle, size in result.bundles:
-        lines.append(f"bundle  {_shown(bundle.path)}  ({len(bundle.members)} PDFs, {size / 1024:.0f} KB)")
+        lines.append(f"bundle  {shown_path(bundle.path)}  ({len(bundle.members)} PDFs, {size / 1024:.0f} KB)")
     lines.append(
         f"outputs thumbnails {result.thumbnails_made} made, {result.thumbnails_kept} kept; "
-        f"{_shown(output / CATALOGUE)}; {_shown(output / MANIFEST)} in {result.seconds:.1f} s"
+        f"{shown_path(output / CATALOGUE)}; {shown_path(output / MANIFEST)} in {result.seconds:.1f} s"
     )
     return lines
-
-
-def _shown(path: Path) -> Path:
-    """Return a path as the build prints it: relative to the current folder when it lies inside."""
-    cwd = Path.cwd()
-    return path.relative_to(cwd) if path.is_relative_to(cwd) else path
 
 
 # --- `python build.py announce` ------------------------------------------------------------------
@@ -213,9 +207,9 @@ def announce(argv: list[str], *, root: Path, out: TextIO | None = None) -> int:
         for suffix, text in texts.items():
             target = folder / f"{pdf.stem}.{suffix}"
             write_atomically(target, text.encode("utf-8"))
-            print(f"wrote   {_shown(target)}", file=out)
+            print(f"wrote   {shown_path(target)}", file=out)
         if not small.is_file():
-            print(f"  no picture of page 1 yet: build the sheet first to show it ({_shown(small)})", file=out)
+            print(f"  no picture of page 1 yet: build the sheet first to show it ({shown_path(small)})", file=out)
     return EXIT_OK
 
 

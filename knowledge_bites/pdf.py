@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML, Document
-from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox
+from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox, TableBox, TextBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -43,16 +45,17 @@ class SandboxFetcher(URLFetcher):
         if parts.scheme == "data":
             return super().fetch(url, headers)
         if parts.scheme == "file":
+            # resolve() follows symbolic links, so a link inside the project to /etc/passwd is outside too.
             path = Path(unquote(parts.path)).resolve()
-            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
-                mime, _ = mimetypes.guess_type(path.name)
-                return URLFetcherResponse(
-                    url, body=path.read_bytes(), headers={"Content-Type": mime or "application/octet-stream"}
-                )
             if not any(path.is_relative_to(root) for root in self.roots):
                 self.refused.append(url)
                 raise ValueError(f"{url} is outside the project's asset folders and was not read")
-            raise FileNotFoundError(f"{path} does not exist")
+            if not path.is_file():  # a folder, a pipe or a device is never opened: reading it may never end
+                raise FileNotFoundError(f"{path} does not exist or is not a regular file")
+            mime, _ = mimetypes.guess_type(path.name)
+            return URLFetcherResponse(
+                url, body=path.read_bytes(), headers={"Content-Type": mime or "application/octet-stream"}
+            )
         self.refused.append(url)
         raise ValueError(f"{url} was not fetched: sheets may only use files inside the project")
 
@@ -83,31 +86,63 @@ class Printer:
         self.profile = profile(pdf_profile)  # which standards the PDFs meet (PDF/UA-1, PDF/A-3a)
         self.fetcher = SandboxFetcher(asset_roots)
         self.font_config = FontConfiguration()
-        self.stylesheet = CSS(
-            filename=str(styles_dir / "sheet.css"), font_config=self.font_config, url_fetcher=self.fetcher
-        )
+        # The stylesheet, its @imports and its fonts are read here, once: keep what WeasyPrint says and
+        # what the fetcher refuses, and report it with every sheet, since every sheet uses them.
+        with _captured_logs() as self.setup_logs:
+            self.stylesheet = CSS(
+                filename=str(styles_dir / "sheet.css"), font_config=self.font_config, url_fetcher=self.fetcher
+            )
+        self.setup_refused = list(self.fetcher.refused)
         self.image_cache: dict = {}
 
     def layout(self, html: str, base_url: str) -> tuple[Document, list[logging.LogRecord]]:
         """Lay out one sheet; return the document and what WeasyPrint logged while doing it."""
-        self.fetcher.refused.clear()
+        self.fetcher.refused[:] = self.setup_refused
         with _captured_logs() as records:
+            records.extend(self.setup_logs)
             document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
                 stylesheets=[self.stylesheet], font_config=self.font_config, cache=self.image_cache, **IMAGE_OPTIONS
             )
+        # WeasyPrint caches a failed image as None and then stays silent about it: forget failures, so that
+        # every sheet that uses a missing or refused image reports it, not only the first.
+        for url in [url for url, image in self.image_cache.items() if image is None]:
+            del self.image_cache[url]
         return document, records
 
-    def write(self, document: Document, target: Path, identity: str) -> tuple[int, str]:
-        """Write the PDF atomically (temporary file, then rename); return its size and SHA-256."""
+    def draw(self, document: Document, identity: str) -> tuple[bytes, list[logging.LogRecord]]:
+        """Draw the PDF in memory; return it and what WeasyPrint logged meanwhile (a character no font has,
+        a tagging problem)."""
         identifier = hashlib.md5(identity.encode()).hexdigest().encode()  # stable across editions
         with _captured_logs() as records:
             data = document.write_pdf(pdf_identifier=identifier, **self.profile.write_options())
-        # Tagging happens while writing (e.g. an image without alternative text): nothing logged there is ignored.
+        return data, records
+
+    def write(self, document: Document, target: Path, identity: str) -> tuple[int, str]:
+        """Draw and save a PDF; refuse it when drawing logged anything, as it might not meet its standard."""
+        data, records = self.draw(document, identity)
         if problems := [record.getMessage().splitlines()[0] for record in records]:
             standards = " and ".join(self.profile.standards)
             raise PrintError(f"not written, it would not meet {standards}: {'; '.join(problems)}")
+        return self.save(data, target)
+
+    @staticmethod
+    def save(data: bytes, target: Path) -> tuple[int, str]:
+        """Write a drawn PDF atomically (temporary file, then rename); return its size and SHA-256."""
         write_atomically(target, data)
         return len(data), hashlib.sha256(data).hexdigest()
+
+
+_NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \((U\+[0-9A-F]+)\)')
+
+
+def log_line(record: logging.LogRecord) -> str:
+    """Return what WeasyPrint logged as one printable line, in the words of someone who edits sheets."""
+    message = record.getMessage()
+    if match := _NOTDEF.match(message):
+        shown = f"'{match[1]}' ({match[2]})" if match[1].isprintable() else match[2]
+        return f"character {shown} is in none of the sheet's fonts and prints as a box: replace or remove it"
+    first = message.split("\n", 1)[0]
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in first)
 
 
 @contextmanager
@@ -161,6 +196,95 @@ def overflow_of(document: Document) -> Overflow:
     last = document.pages[PAGES - 1]._page_box
     free = last.content_box_y() + last.height - _content_bottom(document.pages[PAGES - 1])
     return Overflow(len(document.pages), over / PX_PER_MM, max(free, 0) / PX_PER_MM, tuple(spilled))
+
+
+@dataclass(frozen=True)
+class OffPage:
+    """Something laid out past the edge of the page's content area, or of its text column."""
+
+    page: int  # counted from 1
+    kind: Literal["text", "table", "image"]
+    text: str  # the text that runs off (for a table or an image: the text in it, or its file)
+    over_mm: float  # how far past the edge it reaches
+    edge: Literal["page", "column"]
+    columns: int = 0  # for a table: how many columns it has
+
+
+def off_page(document: Document) -> list[OffPage]:
+    """Return every line, table or image that extends beyond the page's content area or its column.
+
+    Running footers and page numbers (margin boxes) live outside the content area by design and are left out.
+    """
+    found: list[OffPage] = []
+    for number, page in enumerate(document.pages, start=1):
+        box = page._page_box
+        x, y = box.content_box_x(), box.content_box_y()
+        area = (x, y, x + box.width, y + box.height)
+        for child in box.children:
+            if not isinstance(child, MarginBox):
+                _find_off_page(child, area, "page", number, found)
+    unique: dict[tuple, OffPage] = {}
+    for item in found:  # one report per thing: a long word broken over lines or pages is one problem
+        key = (item.kind, item.text)
+        if key not in unique or item.over_mm > unique[key].over_mm:
+            unique[key] = item
+    return list(unique.values())
+
+
+_TOLERANCE_PX = 1.0  # rounding in the layout; a real overflow is millimetres
+
+
+def _find_off_page(box, area: tuple[float, float, float, float], edge: str, page: int, found: list[OffPage]) -> None:
+    left, _top, right, bottom = area
+    if isinstance(box, TableBox | ReplacedBox | TextBox):
+        start = box.position_x
+        end = start + box.margin_width()
+        over = max(end - right, left - start, 0.0)
+        if isinstance(box, ReplacedBox):
+            over = max(over, box.position_y + box.margin_height() - bottom)
+        if over > _TOLERANCE_PX:
+            kind = "table" if isinstance(box, TableBox) else "image" if isinstance(box, ReplacedBox) else "text"
+            columns = len(getattr(box, "column_widths", None) or []) if kind == "table" else 0
+            found.append(OffPage(page, kind, _describe_box(box), round(over / PX_PER_MM, 1), edge, columns))
+            if kind == "table":
+                return  # one report for the table, not one for each of its cells
+    children = getattr(box, "children", None) or []
+    style = getattr(box, "style", None)
+    if style is not None and (style["column_count"] != "auto" or style["column_width"] != "auto"):
+        for column in children:  # a multi-column box holds one box per column, each as wide as the column
+            column_area = (column.content_box_x(), area[1], column.content_box_x() + column.width, area[3])
+            _find_off_page(column, column_area, "column", page, found)
+        return
+    for child in children:
+        _find_off_page(child, area, edge, page, found)
+
+
+def _describe_box(box) -> str:
+    if isinstance(box, TextBox):
+        return box.text.strip()
+    if isinstance(box, ReplacedBox):
+        element = getattr(box, "element", None)
+        source = element.get("src", "") if element is not None else ""
+        return unquote(source.rsplit("/", 1)[-1]) or "image"
+    element = getattr(box, "element", None)  # a table: the text of its first cell, as written
+    cell = next((c for c in element.iter() if c.tag in ("th", "td")), None) if element is not None else None
+    return " ".join("".join(cell.itertext()).split()) if cell is not None else "table"
+
+
+def describe_off_page(item: OffPage) -> str:
+    """Explain, in one line, what runs off the page and what to do about it."""
+    where = "its text column" if item.edge == "column" else "the page"
+    shown = item.text if len(item.text) <= 40 else item.text[:37] + "..."
+    if item.kind == "table":
+        return (
+            f"a table of {item.columns} columns (first cell '{shown}') is {item.over_mm:.0f} mm wider than {where} "
+            f"on page {item.page}: use fewer columns or split it into smaller tables"
+        )
+    if item.kind == "image":
+        return f"image '{shown}' runs {item.over_mm:.0f} mm past {where} on page {item.page}: use a smaller image"
+    return (
+        f"'{shown}' runs {item.over_mm:.0f} mm past the edge of {where} on page {item.page}: break it up or shorten it"
+    )
 
 
 def missing_ids(document: Document, expected: list[str]) -> list[str]:

@@ -120,9 +120,13 @@ class BuildReport:
 
 def pdf_name(series: Series, sheet: Sheet) -> str:
     """Return the file name of a sheet's PDF, e.g. `knowledge-bites-10-afghanistan-smes-es.pdf`."""
+    return _pdf_file_name(series, sheet.meta.number, sheet.slug, sheet.lang)
+
+
+def _pdf_file_name(series: Series, number: int, slug: str, lang: str) -> str:
     short_name = series.settings.short_name[series.settings.reference_language]
     prefix = re.sub(r"[^a-z0-9]+", "-", short_name.lower()).strip("-")
-    return f"{prefix}-{sheet.meta.number:02d}-{sheet.slug}-{sheet.lang}.pdf"
+    return f"{prefix}-{number:02d}-{slug}-{lang}.pdf"
 
 
 def select(series: Series, options: Options) -> list[Sheet]:
@@ -184,7 +188,7 @@ class _Worker:
         self.printer = Printer(project.styles, [project.styles, project.content], series.settings.pdf_profile)
 
     def build(self, sheet: Sheet) -> SheetResult:
-        from .pdf import describe_overflow, missing_ids, overflow_of
+        from .pdf import describe_off_page, describe_overflow, log_line, missing_ids, off_page, overflow_of
 
         started = time.perf_counter()
         rendered = self.renderer.render(sheet)
@@ -199,26 +203,40 @@ class _Worker:
         if len(document.pages) < 2:
             rendered = self.renderer.render(sheet, short=True)
             document, logs = self.printer.layout(rendered.html, base_url)
+        identity = f"{self.series.settings.short_name[sheet.lang]}:{sheet.key}"
+        pdf, drawing = self.printer.draw(document, identity)  # a character no font has shows only when drawing
+        logs = [*logs, *drawing]
         for url in self.printer.fetcher.refused:
             problems.append(Problem(sheet.source, None, None, f"'{url}' is outside the project and was not read"))
         for record in logs:
-            message = record.getMessage().splitlines()[0]
-            severity = "error" if record.levelname in ("ERROR", "CRITICAL") else "warning"
-            problems.append(Problem(sheet.source, None, None, f"layout: {message}", severity))
+            message = log_line(record)
+            if any(url in message for url in self.printer.fetcher.refused):
+                continue  # already reported above, in one line
+            problems.append(
+                Problem(
+                    sheet.source,
+                    None,
+                    None,
+                    f"layout: {message}",
+                    "error" if record.levelname in ("ERROR", "CRITICAL") else "warning",
+                )
+            )
         if len(document.pages) > 2:
             problems.append(
                 Problem(sheet.source, None, None, describe_overflow(overflow_of(document), rendered.sections))
             )
         elif dropped := missing_ids(document, [s.id for s in rendered.sections] + CLOSING_IDS):
             problems.append(Problem(sheet.source, None, None, f"the layout dropped content ({', '.join(dropped)})"))
+        for item in off_page(document):  # nothing may run off the page or out of its column
+            line, name = sheet.locate(item.text)
+            problems.append(Problem(sheet.source, line, name, describe_off_page(item)))
         pages = len(document.pages)
         if any(p.severity == "error" or self.options.strict for p in problems):
             return SheetResult(
                 sheet.key, sheet.source, "failed", None, pages, 0, tuple(problems), time.perf_counter() - started
             )
         target = self.project.output / sheet.lang / pdf_name(self.series, sheet)
-        identity = f"{self.series.settings.short_name[sheet.lang]}:{sheet.key}"
-        size, sha256 = self.printer.write(document, target, identity)
+        size, sha256 = self.printer.save(pdf, target)
         seconds = time.perf_counter() - started
         return SheetResult(
             sheet.key, sheet.source, "built", target, pages, size, tuple(problems), seconds, _peak_memory_mb(), sha256
@@ -348,13 +366,17 @@ def build(
     started = time.perf_counter()
     stamp = project.stamp()
     report = BuildReport(problems=list(series.problems), failed_sources=list(series.failed_sources))
+    catalog_warned: set[str] = set()  # languages whose labels fall back to English somewhere
     for code in series.settings.languages:
-        report.problems.extend(Language.for_series(series.settings, code)[1])
+        catalog_problems = Language.for_series(series.settings, code)[1]
+        report.problems.extend(catalog_problems)
+        if any(p.severity == "warning" for p in catalog_problems):
+            catalog_warned.add(code)
     sheets = select(series, options)
     if options.strict:
         warned = {p.path for p in report.problems if p.severity == "warning"}
-        report.failed_sources.extend(s.source for s in sheets if s.source in warned)
-        sheets = [s for s in sheets if s.source not in warned]
+        report.failed_sources.extend(s.source for s in sheets if s.source in warned or s.lang in catalog_warned)
+        sheets = [s for s in sheets if s.source not in warned and s.lang not in catalog_warned]
     if options.check:
         on_start(len(sheets), 0)
         for sheet in sheets:
@@ -429,3 +451,22 @@ def _forget_deleted_sources(project: Project, record: Record) -> list[Path]:
                 removed.append(pdf)
             del record.sheets[key]
     return removed
+
+
+# --- Failed sheets: what an earlier build left in the output folder ----------------------------
+
+
+def previous_pdf(project: Project, series: Series, source: Path) -> Path | None:
+    """Return the PDF an earlier build made from `source`, if it is still in the output folder."""
+    from .content import PRACTICE_FILE
+
+    match = PRACTICE_FILE.match(source.name)
+    if not match or match["lang"] not in series.settings.languages:
+        return None
+    target = project.output / match["lang"] / _pdf_file_name(series, int(match["number"]), match["slug"], match["lang"])
+    return target if target.is_file() else None
+
+
+def failed_sources(report: BuildReport) -> list[Path]:
+    """Return every source that failed, in file order: at loading, checking or printing."""
+    return sorted({*report.failed_sources, *(r.source for r in report.results if r.status == "failed")})

@@ -9,7 +9,7 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with one source file: `path:line: field: message`."""
 
@@ -18,6 +18,13 @@ class Problem:
     field: str | None
     message: str
     severity: Severity = "error"
+
+    def __lt__(self, other: Problem) -> bool:
+        # File order, then line order; a problem without a line (None) comes first in its file.
+        return self._order() < other._order()
+
+    def _order(self) -> tuple:
+        return (str(self.path), self.line or 0, self.field or "", self.message, self.severity)
 
     def __str__(self) -> str:
         where = str(self.path)
@@ -29,7 +36,7 @@ class Problem:
         if self.severity == "warning":
             parts.append("warning")
         parts.append(self.message)
-        return ": ".join(parts)
+        return _one_line(": ".join(parts))
 
     def shown_from(self, root: Path) -> Problem:
         """Return the same problem with its path relative to `root` when it lies inside it."""
@@ -37,6 +44,13 @@ class Problem:
             return Problem(self.path.relative_to(root), self.line, self.field, self.message, self.severity)
         except ValueError:
             return self
+
+
+def _one_line(text: str) -> str:
+    """Show line breaks and other invisible characters as escapes, so that a problem always takes one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class SeriesConfigError(Exception):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
-from html import escape, unescape
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from . import __version__
+from . import __version__, images
 from .content import Series, Sheet
 from .i18n import Language
 from .problems import Problem
@@ -57,7 +57,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align"},
     "td": {"align"},
 }
-URL_SCHEMES = {"https", "http", "mailto"}
+URL_SCHEMES = {"https", "http", "mailto", "file"}  # file: only for images, checked below
 
 
 @dataclass(frozen=True)
@@ -109,49 +109,131 @@ class _SectionExtension(Extension):
         md.treeprocessors.register(self.processor, "kb_sections", 0)
 
 
-def markdown_to_html(sheet: Sheet) -> tuple[str, tuple[Section, ...], list[Problem]]:
+# Raw HTML whose content is code or a foreign document, not text: removed together with what it holds.
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "noscript", "template"}
+_LINK = re.compile(r"^(https?|mailto):", re.IGNORECASE)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*>")
+_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+
+
+class _Safety(Treeprocessor):
+    """Keep only safe links, point images at their checked files, and strip every raw HTML fragment.
+
+    Runs after Markdown's inline patterns, so it sees every link and image Markdown made, and every raw
+    HTML fragment (block or inline) it set aside. The final nh3 pass is the safety net, not the policy.
+    """
+
+    def __init__(self, md: markdown.Markdown, content_root: Path) -> None:
+        super().__init__(md)
+        self.content_root = content_root
+        self.dropped_links: list[str] = []
+        self.raw: list[tuple[str, bool]] = []  # (fragment as written, removed with its content)
+        self.missing_alt: list[str] = []  # sources of images written without alternative text
+
+    def run(self, root: ElementTree.Element) -> None:
+        for element in root.iter("a"):
+            href = html.unescape(element.get("href", "").replace(markdown.util.AMP_SUBSTITUTE, "&")).strip()
+            if not _LINK.match(href):
+                element.attrib.pop("href", None)
+                self.dropped_links.append(href)
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag != "img":
+                    continue
+                if not child.get("alt", "").strip():
+                    self.missing_alt.append(child.get("src", ""))
+                try:
+                    child.set("src", images.resolve(child.get("src", ""), self.content_root, url=True).as_uri())
+                except images.ImageError:
+                    parent.remove(child)  # reported when the sources were checked; never fetched
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, fragment in enumerate(stash):
+            text = str(fragment)
+            stash[index] = _neutralise(text)
+            meaningful = _COMMENT.sub("", text).strip()
+            # Comments are the writer's notes and are left out quietly; a closing tag was reported with its opening.
+            if meaningful and not meaningful.startswith("</"):
+                with_content = any(tag.lower() in DROPPED_WITH_CONTENT for _, tag in _TAG.findall(meaningful))
+                self.raw.append((meaningful, with_content))
+
+
+def _neutralise(fragment: str) -> str:
+    """Strip every tag from a raw HTML fragment, so it adds no markup, only text.
+
+    Script-like tags stay for the final nh3 pass, which removes them together with their content
+    (an inline `<script>` and its `</script>` are separate fragments, with the code between them).
+    """
+    without_comments = _COMMENT.sub("", fragment)
+    kept = _TAG.sub(lambda match: match[0] if match[2].lower() in DROPPED_WITH_CONTENT else "", without_comments)
+    visible = nh3.clean(kept, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT).strip()
+    if fragment.endswith("\n"):  # a block of raw HTML keeps its text as a paragraph
+        return f"<p>{kept.strip()}</p>\n" if visible else ""
+    return kept
+
+
+class _SafetyExtension(Extension):
+    def __init__(self, content_root: Path) -> None:
+        super().__init__()
+        self.content_root = content_root
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
+        self.processor = _Safety(md, self.content_root)
+        md.treeprocessors.register(self.processor, "kb_safety", 5)
+
+
+def markdown_to_html(sheet: Sheet, content_root: Path | None = None) -> tuple[str, tuple[Section, ...], list[Problem]]:
     """Convert the body to sanitised HTML sections; report raw HTML and dropped links."""
+    content_root = content_root or sheet.source.parent.parent
     sections_ext = _SectionExtension()
-    md = markdown.Markdown(extensions=["sane_lists", "tables", sections_ext], output_format="html")
+    safety_ext = _SafetyExtension(content_root)
+    md = markdown.Markdown(extensions=["sane_lists", "tables", sections_ext, safety_ext], output_format="html")
     raw = md.convert(sheet.body)
     problems = []
-    for fragment in md.htmlStash.rawHtmlBlocks:
-        text = str(fragment).strip().replace("\n", " ")
+    for text, with_content in safety_ext.processor.raw:
+        shown = " ".join(text.split())
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        how = "removed with its content" if with_content else "removed, keeping its text"
+        message = f"raw HTML is not allowed in the text and was {how}: {shown}"
+        problems.append(Problem(sheet.source, _line_of(sheet, text), None, message, "warning"))
+    for href in safety_ext.processor.dropped_links:
         problems.append(
             Problem(
                 sheet.source,
-                _line_of(sheet, text),
+                _line_of(sheet, href),
                 None,
-                f"raw HTML is not allowed in the text and was removed: {text[:60]}",
+                f"link '{href[:60]}' is not allowed (use https: or mailto:) and was removed",
                 "warning",
             )
         )
-    clean = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None)
-    for href in re.findall(r'href="([^"]*)"', raw):
-        if not re.match(r"^(https?|mailto):", href):
-            problems.append(
-                Problem(
-                    sheet.source,
-                    _line_of(sheet, href),
-                    None,
-                    f"link '{href[:60]}' is not allowed (use https: or mailto:) and was removed",
-                    "warning",
-                )
-            )
     # Screen readers read an image's alternative text; the sheets are PDF/UA, so an image without one is an error.
-    for tag in re.findall(r"<img\b[^>]*>", clean):
-        src_match = re.search(r'\bsrc="([^"]*)"', tag)
-        src = unescape(src_match.group(1)) if src_match else ""
-        alt = re.search(r'\balt="([^"]*)"', tag)
-        if alt is None or not unescape(alt.group(1)).strip():
-            problems.append(
-                Problem(
-                    sheet.source,
-                    _line_of(sheet, f"]({src}") if src else None,
-                    None,
-                    f"image '{src[:60]}' has no alternative text: describe it, e.g. ![Returnees at work]({src[:60]})",
-                )
+    for src in safety_ext.processor.missing_alt:
+        problems.append(
+            Problem(
+                sheet.source,
+                _line_of(sheet, f"]({src}") if src else None,
+                None,
+                f"image '{src[:60]}' has no alternative text: describe it, e.g. ![Returnees at work]({src[:60]})",
             )
+        )
+    content_uri = content_root.resolve().as_uri() + "/"
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "a" and attribute == "href" and not _LINK.match(value):
+            return None
+        if tag == "img" and attribute == "src" and not value.startswith(content_uri):
+            return None
+        return value
+
+    clean = nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=keep,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+    )
+    clean = re.sub(r"<p>\s*</p>", "", clean)  # left by raw HTML that held no text
     sections = tuple(
         Section(section_id, title, words, sheet.line_of_heading(title) if title else sheet.body_line)
         for section_id, title, words in getattr(sections_ext.processor, "found", [])
@@ -159,21 +241,9 @@ def markdown_to_html(sheet: Sheet) -> tuple[str, tuple[Section, ...], list[Probl
     return clean, sections, problems
 
 
-def _images_from(content_root: Path, html: str) -> str:
-    """Point relative image sources of the text at the content folder, where practices keep their images."""
-
-    def absolute(match: re.Match[str]) -> str:
-        src = unescape(match[2])
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src):  # a URL with a scheme: left for the fetcher to judge
-            return match[0]
-        return f'{match[1]}"{escape((content_root / src).as_uri())}"'
-
-    return re.sub(r'(<img\b[^>]*?\bsrc=)"([^"]*)"', absolute, html)
-
-
 def _line_of(sheet: Sheet, text: str) -> int | None:
     needle = text.strip()[:20]
-    for offset, line in enumerate(sheet.body.splitlines()):
+    for offset, line in enumerate(sheet.body.split("\n")):
         if needle and needle in line:
             return sheet.body_line + offset
     return None
@@ -201,8 +271,8 @@ class Renderer:
 
     def render(self, sheet: Sheet, *, short: bool = False, preview: bool = False) -> RenderedSheet:
         """Render one sheet to a self-contained HTML string."""
-        body, sections, problems = markdown_to_html(sheet)
-        context = self.context(sheet, _images_from(self.series.root, body))
+        body, sections, problems = markdown_to_html(sheet, self.series.root)
+        context = self.context(sheet, body)
         context.update(short=short, preview=preview)
         html = self._envs[sheet.lang].get_template("sheet.html").render(context)
         return RenderedSheet(html, sections, tuple(problems))
@@ -252,7 +322,8 @@ class Renderer:
             ],
             "summary": meta.summary,
             "photo": meta.photo,
-            "photo_src": (self.series.root / meta.photo.file).as_uri() if meta.photo else None,
+            # The photo was checked when the sources were loaded: a file inside the content folder.
+            "photo_src": images.resolve(meta.photo.file, self.series.root).as_uri() if meta.photo else None,
             "body": body_html,
             "other_practices": others,
             "other_practices_total": len(self.series.titles[lang]) - 1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,7 @@ class YamlDocument:
     def line_of(self, loc: tuple[str | int, ...]) -> int:
         """Return the file line of the field at `loc`, or of its nearest existing parent."""
         node = self.root
-        line = node.start_mark.line
+        line = node.start_mark.line if node.start_mark else 0  # an empty document has no position
         for part in loc:
             child = _child(node, part)
             if child is None:
@@ -67,31 +68,61 @@ def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | No
 
 def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     """Parse `text` as one safe YAML document; raise YamlError with a file line on any error."""
-    for number, line_text in enumerate(text.splitlines()):
+    for number, line_text in enumerate(text.split("\n")):
         if "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
             raise YamlError(first_line + number, "tab character in the indentation: indent with spaces")
     try:
+        _reject_aliases(text, first_line)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else None
         problem = error.problem or error.context or "invalid YAML"
+        if "'\\t'" in problem:
+            raise YamlError(line, "tab character here: use spaces between a field and its value") from None
         raise YamlError(
             line, f"not valid YAML ({problem}): check quotes, colons and indentation here or just above"
         ) from None
+    except yaml.reader.ReaderError as error:
+        character = error.character if isinstance(error.character, int) else ord(error.character[:1] or b"\0")
+        raise YamlError(
+            first_line + text[: error.position].count("\n"),
+            f"invisible control character U+{character:04X} (often pasted from another program): delete it",
+        ) from None
     except yaml.YAMLError as error:
-        raise YamlError(None, f"not valid YAML: {error}") from None
+        raise YamlError(None, f"not valid YAML: {' '.join(str(error).split())}") from None
+    except RecursionError:
+        raise YamlError(first_line, _TOO_DEEP) from None
     if root is None:
         return YamlDocument({}, yaml.MappingNode("tag:yaml.org,2002:map", []), first_line)
-    _reject_duplicate_keys(root, first_line)
     try:
+        _check_keys(root, first_line)
         data = _Loader("").construct_document(root)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = first_line + mark.line if mark else None
         field = _field_at(root, mark.index) if mark else None
-        raise YamlError(line, str(error.problem), field) from None
+        problem = str(error.problem)
+        if tag := re.search(r"constructor for the tag '([^']*)'", problem):
+            shown = tag[1].replace("tag:yaml.org,2002:", "!!")
+            problem = f"the YAML tag '{shown}' is not supported: write plain text, numbers, dates and lists"
+        raise YamlError(line, problem, field) from None
+    except RecursionError:
+        raise YamlError(first_line, _TOO_DEEP) from None
     return YamlDocument(data, root, first_line)
+
+
+_TOO_DEEP = "lists or fields nested too deeply: the front matter needs at most three levels"
+
+
+def _reject_aliases(text: str, first_line: int) -> None:
+    """Refuse `*name` aliases: they can make a few lines expand into millions of values."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(
+                first_line + event.start_mark.line,
+                f"'*{event.anchor}' repeats an earlier value (a YAML alias): write the value out in full",
+            )
 
 
 def _field_at(node: yaml.Node, index: int, path: str = "") -> str | None:
@@ -110,19 +141,33 @@ def _field_at(node: yaml.Node, index: int, path: str = "") -> str | None:
     return None
 
 
-def _reject_duplicate_keys(node: yaml.Node, first_line: int) -> None:
+_KEY_KINDS = {
+    "tag:yaml.org,2002:bool": "a yes/no value",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "an empty value",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+def _check_keys(node: yaml.Node, first_line: int) -> None:
+    """Refuse duplicate keys and keys that YAML does not read as names (`no:`, `1:`, `~:`)."""
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
+            line = first_line + key_node.start_mark.line
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError(line, "a key must be a plain name, not a list or a mapping")
             key = key_node.value
-            if isinstance(key_node, yaml.ScalarNode):
-                if key in seen:
-                    raise YamlError(
-                        first_line + key_node.start_mark.line,
-                        f"key '{key}' appears twice (first on line {first_line + seen[key]})",
-                    )
-                seen[key] = key_node.start_mark.line
-            _reject_duplicate_keys(value_node, first_line)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlError(line, "'<<' merge keys are not supported: write the fields out in full")
+            if key_node.tag in _KEY_KINDS:
+                kind = _KEY_KINDS[key_node.tag]
+                raise YamlError(line, f"key '{key}' is read as {kind}, not as a name: put it in quotes (\"{key}\")")
+            if key in seen:
+                raise YamlError(line, f"key '{key}' appears twice (first on line {first_line + seen[key]})")
+            seen[key] = key_node.start_mark.line
+            _check_keys(value_node, first_line)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _reject_duplicate_keys(item, first_line)
+            _check_keys(item, first_line)

@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import os
 import shutil
+import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, settings
 
+from knowledge_bites import pipeline
 from knowledge_bites.cli import main
 from knowledge_bites.content import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property-based tests: a modest number of examples in `make test`; thousands with
+# HYPOTHESIS_PROFILE=fuzz (see README, "When something is wrong"). No example database is kept,
+# so the tests never write into the repository.
+settings.register_profile(
+    "default", max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "fuzz", max_examples=5000, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 GOOD_FRONT_MATTER = """\
 number: 3
@@ -46,6 +65,14 @@ Returnees start small businesses.
 def practice(front_matter: str = GOOD_FRONT_MATTER, body: str = GOOD_BODY) -> str:
     """Return the text of a practice source from its front matter and body."""
     return f"---\n{textwrap.dedent(front_matter)}---\n{body}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _free_weasyprint_at_the_end():
+    """Free the in-process builds' WeasyPrint set-up before Python shuts down (its font clean-up fails then)."""
+    yield
+    pipeline._worker = None
+    gc.collect()
 
 
 @pytest.fixture
@@ -151,3 +178,50 @@ def shipped_layouts() -> dict[str, LaidOutSheet]:
             document, _ = printer.layout(renderer.render(sheet, short=True).html, ROOT.as_uri() + "/")
         layouts[sheet.key] = LaidOutSheet(sheet.key, sheet.lang, sheet.meta.title, document)
     return layouts
+
+
+# --- Which files a piece of code opens, seen through Python's audit hooks ---------------------
+
+_opened: list[tuple[str, bool]] | None = None
+_forbidden: set[str] = set()
+
+
+class ForbiddenOpenError(Exception):
+    """Code under test tried to open a file it must never open."""
+
+
+def _on_audit_event(event: str, args: tuple) -> None:
+    if event == "open" and _opened is not None and isinstance(args[0], str | bytes | os.PathLike):
+        path, mode, flags = args
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+        )
+        _opened.append((os.fsdecode(path), writing))
+        if os.path.realpath(os.fsdecode(path)) in _forbidden:
+            # Raised before the file is opened: a pipe or a device would otherwise block or never end.
+            raise ForbiddenOpenError(os.fsdecode(path))
+
+
+sys.addaudithook(_on_audit_event)  # a hook cannot be removed: it records only inside recording_opens()
+
+
+@contextmanager
+def recording_opens(forbidden: tuple[Path | str, ...] = ()) -> Iterator[list[tuple[str, bool]]]:
+    """Record (path, opened for writing) for every file Python code opens inside the block.
+
+    Opening one of `forbidden` (compared after following links) raises ForbiddenOpenError instead.
+    """
+    global _opened, _forbidden
+    _opened, _forbidden = (opened := []), {os.path.realpath(path) for path in forbidden}
+    try:
+        yield opened
+    finally:
+        _opened, _forbidden = None, set()
+
+
+def only_languages(content: Path, *codes: str) -> None:
+    """Keep only these languages in a scratch series.yaml (so a lone English file is no missing twin)."""
+    path = content / "series.yaml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    settings["languages"] = {code: settings["languages"][code] for code in codes}
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")

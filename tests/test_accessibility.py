@@ -134,7 +134,9 @@ def test_photo_and_body_images_carry_their_alternative_text(scratch, tmp_path, r
 
 
 def test_body_image_without_alternative_text_fails_its_sheet(scratch, tmp_path, root):
-    body = "\n## Context\n\nReturnees start small businesses.\n\n![](styles/logo.svg)\n"
+    (scratch / "photos").mkdir()
+    shutil.copy(root / "styles" / "logo.svg", scratch / "photos" / "logo.svg")
+    body = "\n## Context\n\nReturnees start small businesses.\n\n![](photos/logo.svg)\n"
     (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(body=body), encoding="utf-8")
     (scratch / "practices" / "04-other.en.md").write_text(
         practice(GOOD_FRONT_MATTER.replace("number: 3", "number: 4")), encoding="utf-8"
@@ -142,8 +144,8 @@ def test_body_image_without_alternative_text_fails_its_sheet(scratch, tmp_path, 
     status, log = run(root, "--content", str(scratch), "--output", str(tmp_path / "out"), "--jobs", "1")
     assert status == 1
     assert re.search(
-        r"03-entrepreneurship\.en\.md:21: image 'styles/logo\.svg' has no alternative text: describe it, "
-        r"e\.g\. !\[Returnees at work\]\(styles/logo\.svg\)",
+        r"03-entrepreneurship\.en\.md:21: image 'photos/logo\.svg' has no alternative text: describe it, "
+        r"e\.g\. !\[Returnees at work\]\(photos/logo\.svg\)",
         log,
     ), log
     assert [p.name for p in (tmp_path / "out").rglob("*.pdf")] == ["knowledge-bites-04-other-en.pdf"]

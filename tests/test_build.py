@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from .conftest import GOOD_FRONT_MATTER, practice
+from .conftest import GOOD_FRONT_MATTER, only_languages, practice
 from .conftest import run_build as run
 
 
@@ -157,3 +157,25 @@ def test_content_mistake_fails_its_sheet_without_traceback(scratch, tmp_path, ro
     assert "Traceback" not in log
     assert re.search(r'03-entrepreneurship\.en\.md:10: key_figures\[0\]\.value: expected a number, got "ciento"', log)
     assert [p.name for p in (tmp_path / "out").rglob("*.pdf")] == ["knowledge-bites-04-other-en.pdf"]
+
+
+def test_long_words_and_template_syntax_print_whole_and_inside_the_page(scratch, tmp_path, root):
+    only_languages(scratch, "en")
+    word = "Reintegration" * 23
+    address = "https://example.org/" + "a" * 250
+    front = (
+        GOOD_FRONT_MATTER.replace(
+            '"Support for Entrepreneurship in Burkina Faso"', '"Tools & <b>trade</b> {{ 7 * 7 }}"'
+        )
+        + f'partners: ["{word}"]\n'
+    )
+    table = f"| a | b |\n|---|---|\n| {word} | x |\n"
+    body = f"\n## Context\n\nReturnees {word} start. See [{address}]({address}).\n\n{table}"
+    (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(front, body), encoding="utf-8")
+    status, log = run(root, "--content", str(scratch), "--output", str(tmp_path / "out"), "--strict", "--jobs", "1")
+    assert status == 0, log
+    (pdf,) = (tmp_path / "out").rglob("*.pdf")
+    compact = "".join(text_of(pdf).replace("-\n", "").split())  # rejoin the word where it was hyphenated
+    assert compact.count(word) == 3  # partners, the text and the table: nothing lost
+    assert address in compact
+    assert "Tools&<b>trade</b>{{7*7}}" in compact and "49" not in compact

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from knowledge_bites.content import load_series
@@ -64,6 +65,37 @@ def test_front_matter_text_prints_as_text_never_as_markup_or_template(scratch, r
     assert "49" not in html
 
 
+TRICKY = "Tools & <b>trade</b> {{ 7 * 7 }} {% if true %}yes{% endif %} 'single' \"double\""
+TRICKY_HTML = (
+    "Tools &amp; &lt;b&gt;trade&lt;/b&gt; {{ 7 * 7 }} {% if true %}yes{% endif %} &#39;single&#39; &#34;double&#34;"
+)
+
+
+def test_every_front_matter_text_prints_as_text_never_as_markup_or_template(scratch, root):
+    quoted = '"' + TRICKY.replace('"', '\\"') + '"'
+    front = (
+        GOOD_FRONT_MATTER.replace('"Support for Entrepreneurship in Burkina Faso"', quoted)
+        .replace('"Listed among the series\' good-practice sheets."', quoted)
+        .replace('"beneficiaries attended orientation sessions"', quoted)
+        .replace("summary: >\n  A short summary of the practice.\n", f"summary: {quoted}\n")
+        + f"project: {quoted}\nfunder: {quoted}\npartners: [{quoted}]\n"
+    )
+    settings = scratch / "series.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('publisher:\n  en: "', 'publisher:\n  en: "{{ 6 * 7 }} & <i>'),
+        encoding="utf-8",
+    )
+    body = "\n## Context\n\nText {{ 6 * 7 }} and {% raw %} and &copy; and 3 < 4 & 5 > 2.\n"
+    (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(front, body), encoding="utf-8")
+    renderer, series = renderer_for(scratch, root)
+    assert series.problems == [] or all(p.severity == "warning" for p in series.problems)
+    html = renderer.render(series.sheets[0]).html
+    assert html.count(TRICKY_HTML) >= 7  # title (twice), reason, label, summary (twice), project, funder, partners
+    assert "{{ 6 * 7 }} &amp; &lt;i&gt;" in html
+    assert "Text {{ 6 * 7 }} and {% raw %} and © and 3 &lt; 4 &amp; 5 &gt; 2." in html
+    assert "49" not in html and "42" not in html and "<b>trade" not in html
+
+
 def test_raw_html_in_the_body_is_removed_with_a_warning(scratch, root):
     body = "\n## Context\n\nText.\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1))\n"
     (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(body=body), encoding="utf-8")
@@ -71,15 +103,21 @@ def test_raw_html_in_the_body_is_removed_with_a_warning(scratch, root):
     rendered = renderer.render(series.sheets[0])
     assert "<script" not in rendered.html and "javascript:" not in rendered.html
     assert [(p.line, p.severity, p.message) for p in rendered.problems] == [
-        (21, "warning", "raw HTML is not allowed in the text and was removed: <script>alert(1)</script>"),
+        (
+            21,
+            "warning",
+            "raw HTML is not allowed in the text and was removed with its content: <script>alert(1)</script>",
+        ),
         (23, "warning", "link 'javascript:alert(1)' is not allowed (use https: or mailto:) and was removed"),
     ]
 
 
 def test_images_without_alternative_text_are_errors(scratch, root):
-    body = "\n## Context\n\n![ ](styles/logo.svg)\n\n![The series logo](styles/logo.svg)\n"
+    (scratch / "photos").mkdir()
+    shutil.copy(root / "styles" / "logo.svg", scratch / "photos" / "logo.svg")
+    body = "\n## Context\n\n![ ](photos/logo.svg)\n\n![The series logo](photos/logo.svg)\n"
     (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(body=body), encoding="utf-8")
     renderer, series = renderer_for(scratch, root)
     rendered = renderer.render(series.sheets[0])
     assert [(p.line, p.severity) for p in rendered.problems] == [(19, "error")]
-    assert rendered.problems[0].message.startswith("image 'styles/logo.svg' has no alternative text")
+    assert rendered.problems[0].message.startswith("image 'photos/logo.svg' has no alternative text")
