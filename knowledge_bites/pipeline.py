@@ -168,8 +168,19 @@ class SheetTimeoutError(Exception):
     """Layout of one sheet took longer than the time limit."""
 
 
+_time_is_up = False  # set by the alarm; library code that calls back into Python may swallow the exception
+
+
 def _on_alarm(signum: int, frame: object) -> None:
+    global _time_is_up
+    _time_is_up = True
     raise SheetTimeoutError
+
+
+def _check_time() -> None:
+    """Raise if the time limit of the sheet passed, even if the alarm's exception was swallowed on the way."""
+    if _time_is_up:
+        raise SheetTimeoutError
 
 
 class _Worker:
@@ -236,6 +247,7 @@ class _Worker:
                 sheet.key, sheet.source, "failed", None, pages, 0, tuple(problems), time.perf_counter() - started
             )
         target = self.project.output / sheet.lang / pdf_name(self.series, sheet)
+        _check_time()
         size, sha256 = self.printer.save(pdf, target)
         seconds = time.perf_counter() - started
         return SheetResult(
@@ -259,11 +271,13 @@ def _init_worker(project: Project, series: Series, options: Options, in_pool: bo
 
 def _build_one(sheet: Sheet) -> SheetResult:
     assert _worker is not None
+    global _time_is_up
     limit = _worker.options.time_limit
+    _time_is_up = False
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
-        return _worker.build(sheet)
+        return _worker.build(sheet)  # checks the time once more before it writes the PDF
     except SheetTimeoutError:
         message = f"layout took longer than {limit:g} s and was stopped; the sheet was not written"
     except Exception as error:  # an unexpected failure stays with its sheet; the others still build
