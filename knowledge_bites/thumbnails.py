@@ -39,8 +39,9 @@ def recorded_source(png: Path) -> tuple[str | None, str | None]:
     """Return the PDF hash and recipe recorded in a PNG, or (None, None) when it is missing or unreadable."""
     try:
         with Image.open(png) as image:
-            text = getattr(image, "text", {})
-            return text.get(SOURCE_KEY), text.get(RECIPE_KEY)
+            # Our text chunks come before the image data, so `info` has them without decoding the picture
+            # (`image.text` would decode it all). A PNG written otherwise just reads as not current.
+            return image.info.get(SOURCE_KEY), image.info.get(RECIPE_KEY)
     except (OSError, SyntaxError, ValueError):
         return None, None
 
