@@ -422,13 +422,14 @@ def build(
                     sheet.key, sheet.source, "up to date", target, known.pages, known.bytes, sha256=known.sha256
                 )
             )
+    stale_by_key = {sheet.key: sheet for sheet in stale}
     on_start(len(stale), len(fresh))
     report.results.extend(fresh)
     try:
         for result in run(project, series, stale, options):
             report.results.append(result)
             if result.status == "built":
-                sheet = next(s for s in stale if s.key == result.key)
+                sheet = stale_by_key[result.key]
                 record.sheets[sheet.key] = SheetRecord(
                     str(sheet.source.relative_to(project.content)),
                     sheet.lang,

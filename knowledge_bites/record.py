@@ -102,7 +102,9 @@ def _files(root: Path) -> Iterator[Path]:
 
 def input_roots(content: Path, root: Path) -> list[Path]:
     """Return the folders whose files can change a sheet: content, templates, styles and the code."""
-    return [content, root / "templates", root / "styles", PACKAGE_DIR, LOCALES_DIR]
+    roots = [content, root / "templates", root / "styles", PACKAGE_DIR]
+    # The catalogs normally live in the package, already walked; they are a root of their own only elsewhere.
+    return roots if LOCALES_DIR.is_relative_to(PACKAGE_DIR) else [*roots, LOCALES_DIR]
 
 
 def _engine_version() -> str:
