@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ def zip_bytes(members: tuple[tuple[str, Path], ...], stamp: date) -> bytes:
     return buffer.getvalue()
 
 
-def write(bundle: Bundle, stamp: date) -> bool:
-    """Write a bundle atomically; return False when the file already held exactly these bytes."""
-    return write_atomically(bundle.path, zip_bytes(bundle.members, stamp))
+def write(bundle: Bundle, stamp: date) -> tuple[int, str]:
+    """Write a bundle atomically (left alone when it already holds these bytes); return its size and SHA-256."""
+    data = zip_bytes(bundle.members, stamp)
+    write_atomically(bundle.path, data)
+    return len(data), hashlib.sha256(data).hexdigest()

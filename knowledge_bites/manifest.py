@@ -87,7 +87,12 @@ def collect(project: Project, series: Series, report: BuildReport) -> list[Sheet
         entry = SheetEntry(
             sheet.meta.number, sheet.lang, sheet.source, status, _messages(problems, project.root), sheet
         )
-        entries.append(with_file(entry, project.output / sheet.lang / pdf_name(series, sheet)))
+        pdf = project.output / sheet.lang / pdf_name(series, sheet)
+        if result is not None and result.status in (BUILT, UP_TO_DATE) and result.sha256:
+            # The build has just written this PDF, or checked it against its record: no need to read it again.
+            entries.append(replace(entry, pdf=pdf, pages=result.pages, size=result.size, sha256=result.sha256))
+        else:
+            entries.append(with_file(entry, pdf))
     known = {sheet.source for sheet in series.sheets}
     for source in sorted(failed - known):
         # The source could not be read: only its file name tells the number and the language.

@@ -16,7 +16,7 @@ from . import bundles, thumbnails
 from .bundles import Bundle
 from .cli import EXIT_OK, EXIT_USAGE, load_checked, shown_path
 from .content import Series
-from .files import sha256_of, write_atomically
+from .files import write_atomically
 from .manifest import MANIFEST, SheetEntry, collect, manifest_json, write_manifest
 from .pages import Pages
 from .pipeline import BuildReport, Project, pdf_name
@@ -108,9 +108,10 @@ def derive(project: Project, series: Series, report: BuildReport) -> OutputsRepo
 
     edition = edition_date(series)
     planned = plan_bundles(series, result.entries, output, edition) if edition else []
+    digests = {}
     for bundle in planned:
-        bundles.write(bundle, edition)  # type: ignore[arg-type]
-        result.bundles.append((bundle, bundle.path.stat().st_size))
+        size, digests[bundle.path] = bundles.write(bundle, edition)  # type: ignore[arg-type]
+        result.bundles.append((bundle, size))
     _remove_unexpected(output / BUNDLES, f"{file_prefix(series)}-*.zip", {b.path for b in planned})
 
     pages = Pages(project.templates, project.styles, series)
@@ -124,7 +125,7 @@ def derive(project: Project, series: Series, report: BuildReport) -> OutputsRepo
                 "path": bundle.path.relative_to(output).as_posix(),
                 "files": [name for name, _ in sorted(bundle.members)],
                 "bytes": size,
-                "sha256": sha256_of(bundle.path),
+                "sha256": digests[bundle.path],
             }
             for bundle, size in result.bundles
         ],
