@@ -14,6 +14,7 @@ from .record import Record
 
 if TYPE_CHECKING:
     from .content import Series
+    from .pipeline import Workers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -144,11 +145,14 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
         args.memory_limit,
     )
     try:
-        before = project.stamp() if args.watch else ""
-        status = build_once(project, options, out)
-        if args.watch and status != EXIT_USAGE:
-            return watch(project, options, out, before)
-        return status
+        if not args.watch:
+            return build_once(project, options, out)
+        from .pipeline import Workers
+
+        before = project.stamp()
+        with Workers(project, options) as workers:  # kept ready between the builds of the session
+            status = build_once(project, options, out, workers)
+            return status if status == EXIT_USAGE else watch(project, options, out, before, workers)
     except KeyboardInterrupt:
         print("interrupted: the PDFs already written are complete and recorded; no partial file is left", file=out)
         return EXIT_INTERRUPTED
@@ -163,8 +167,8 @@ def nothing_to_do(project: Project, options: Options) -> Record | None:
     return record if same_inputs and record.outputs_done and record.outputs_exist(project.output) else None
 
 
-def build_once(project: Project, options: Options, out: TextIO) -> int:
-    """Load, check and build the series once; return the exit status."""
+def build_once(project: Project, options: Options, out: TextIO, workers: Workers | None = None) -> int:
+    """Load, check and build the series once (with these worker processes, if given); return the exit status."""
     started = time.perf_counter()
     if (record := nothing_to_do(project, options)) is not None:
         for warning in record.warnings:
@@ -189,7 +193,7 @@ def build_once(project: Project, options: Options, out: TextIO) -> int:
         with ExitStack() as held:
             if not options.check:  # --check writes nothing, so it needs no lock
                 held.enter_context(output_lock(project.output))
-            report = build(project, series, options, progress.result, progress.start)
+            report = build(project, series, options, progress.result, progress.start, workers)
     except OutputBusyError:
         busy = f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends"
         print(busy, file=out)
@@ -250,7 +254,7 @@ def summary(report: BuildReport) -> str:
     return f"{', '.join(parts)} in {report.seconds:.1f} s"
 
 
-def watch(project: Project, options: Options, out: TextIO, stamp: str) -> int:
+def watch(project: Project, options: Options, out: TextIO, stamp: str, workers: Workers) -> int:
     """Rebuild after every saved change to the content, templates, styles or catalogs, until Ctrl-C.
 
     `stamp` fingerprints the inputs as they were when the first build started: a file saved while that
@@ -269,7 +273,7 @@ def watch(project: Project, options: Options, out: TextIO, stamp: str) -> int:
             ready = True
             if project.stamp() != stamp:
                 print("changed while building: building again", file=out, flush=True)
-                build_once(project, options, out)
+                build_once(project, options, out, workers)
             shown = ", ".join(str(shown_path(Path(r))) for r in roots)
             print(f"watching {shown} (Ctrl-C to stop)", file=out, flush=True)
             continue
@@ -277,7 +281,7 @@ def watch(project: Project, options: Options, out: TextIO, stamp: str) -> int:
             continue
         names = sorted({str(shown_path(Path(path))) for _, path in batch})
         print(f"changed: {', '.join(names)}", file=out, flush=True)
-        build_once(project, options, out)
+        build_once(project, options, out, workers)
     return EXIT_OK
 
 

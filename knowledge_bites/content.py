@@ -28,6 +28,7 @@ from pydantic import (
 
 from . import images
 from .images import markdown_images
+from .jobs import Locator
 from .problems import Problem, SeriesConfigError
 from .yamltext import YamlDocument, YamlError, parse_yaml
 
@@ -262,16 +263,12 @@ class Sheet:
 
     def locate(self, text: str) -> tuple[int | None, str | None]:
         """Return the (file line, field) where `text` (a piece of the printed sheet) was written, if found."""
-        needle = " ".join(text.split())[:30]
-        if not needle:
-            return None, None
-        for name, value in self.meta:
-            if needle in " ".join(str(_plain(value)).split()):
-                return self.line_of(name), name
-        for offset, line in enumerate(self.body.split("\n")):
-            if needle in line:
-                return self.body_line + offset, None
-        return None, None
+        return self.locator().find(text)
+
+    def locator(self) -> Locator:
+        """Return what finds a piece of printed text in this sheet's source, as plain data for a worker process."""
+        fields = tuple((name, self.line_of(name), " ".join(str(_plain(value)).split())) for name, value in self.meta)
+        return Locator(fields, self.body, self.body_line)
 
     def line_of_heading(self, heading: str) -> int | None:
         """Return the file line of the `##` heading with this text, if there is one."""

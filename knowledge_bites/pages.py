@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from babel import Locale
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, select_autoescape
 from PIL import Image
 
 from . import __version__
@@ -18,6 +18,7 @@ from .bundles import Bundle
 from .content import Series, Sheet
 from .i18n import Language
 from .manifest import SheetEntry
+from .templating import environment
 from .thumbnails import Thumbnail
 
 CATALOGUE_TEMPLATE = "catalogue.html"
@@ -68,17 +69,13 @@ class Pages:
         self.languages = {code: Language.for_series(settings, code)[0] for code in settings.languages}
         self.envs: dict[str, Environment] = {}
         for code, language in self.languages.items():
-            env = Environment(
-                loader=FileSystemLoader(templates),
+            self.envs[code] = environment(
+                templates,
+                language.translations,
+                "pages",
                 autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-                undefined=StrictUndefined,
-                extensions=["jinja2.ext.i18n"],
-                trim_blocks=True,
-                lstrip_blocks=True,
                 keep_trailing_newline=True,
             )
-            env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
-            self.envs[code] = env
 
     @property
     def reference(self) -> str:

@@ -19,8 +19,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .files import write_atomically
+from .jobs import Section
 from .profiles import DEFAULT_PROFILE, profile
-from .render import Section
+from .record import digest_files, input_files
 
 PAGES = 2
 PX_PER_MM = 96 / 25.4
@@ -130,6 +131,19 @@ class Printer:
         """Write a drawn PDF atomically (temporary file, then rename); return its size and SHA-256."""
         write_atomically(target, data)
         return len(data), hashlib.sha256(data).hexdigest()
+
+
+_printers: dict[tuple[object, ...], Printer] = {}
+
+
+def printer_for(styles_dir: Path, asset_roots: list[Path], pdf_profile: str = DEFAULT_PROFILE) -> Printer:
+    """Return this process's printer for these styles: the one it already has while the stylesheet, fonts and
+    logo are unchanged (a worker prints many sheets, under --watch over many builds), or a new one."""
+    key = (styles_dir, tuple(asset_roots), pdf_profile, digest_files(input_files(styles_dir)))
+    if key not in _printers:
+        _printers.clear()  # one set-up per process: the styles it was made from changed
+        _printers[key] = Printer(styles_dir, asset_roots, pdf_profile)
+    return _printers[key]
 
 
 _NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \((U\+[0-9A-F]+)\)')

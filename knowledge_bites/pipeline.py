@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .jobs import PrintJob
 from .problems import Problem
 from .record import Record, SheetRecord, shared_inputs, tree_stamp
 
@@ -160,8 +161,10 @@ def fingerprints(project: Project, series: Series, sheets: list[Sheet]) -> dict[
 
 
 # --- Worker side -------------------------------------------------------------------------------
+# Workers lay out HTML that this process rendered (jobs.PrintJob): they never load the content model.
 
-_worker: _Worker | None = None
+_project: Project | None = None
+_options: Options | None = None
 
 
 class SheetTimeoutError(Exception):
@@ -183,105 +186,74 @@ def _check_time() -> None:
         raise SheetTimeoutError
 
 
-class _Worker:
-    """Per-process state: one Jinja environment per language and one WeasyPrint set-up, reused for every sheet."""
+def _print(job: PrintJob, project: Project, options: Options) -> SheetResult:
+    """Lay out one sheet, check it keeps to its two pages, and write its PDF unless something is wrong."""
+    from .pdf import describe_off_page, describe_overflow, log_line, missing_ids, off_page, overflow_of, printer_for
 
-    def __init__(self, project: Project, series: Series, options: Options) -> None:
-        from .i18n import Language
-        from .pdf import Printer  # WeasyPrint is imported only where sheets are printed
-        from .render import Renderer
-
-        languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
-        self.project = project
-        self.series = series
-        self.options = options
-        self.renderer = Renderer(project.templates, project.root, series, languages)
-        self.printer = Printer(project.styles, [project.styles, project.content], series.settings.pdf_profile)
-
-    def build(self, sheet: Sheet) -> SheetResult:
-        from .pdf import describe_off_page, describe_overflow, log_line, missing_ids, off_page, overflow_of
-
-        started = time.perf_counter()
-        rendered = self.renderer.render(sheet)
-        problems = list(rendered.problems)
-        if self.options.html:
-            preview = self.renderer.render(sheet, preview=True).html
-            target = self.project.output / "html" / sheet.lang / pdf_name(self.series, sheet).replace(".pdf", ".html")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(preview, encoding="utf-8")
-        base_url = self.project.root.as_uri() + "/"
-        document, logs = self.printer.layout(rendered.html, base_url)
-        if len(document.pages) < 2:
-            rendered = self.renderer.render(sheet, short=True)
-            document, logs = self.printer.layout(rendered.html, base_url)
-        identity = f"{self.series.settings.short_name[sheet.lang]}:{sheet.key}"
-        pdf, drawing = self.printer.draw(document, identity)  # a character no font has shows only when drawing
-        logs = [*logs, *drawing]
-        for url in self.printer.fetcher.refused:
-            problems.append(Problem(sheet.source, None, None, f"'{url}' is outside the project and was not read"))
-        for record in logs:
-            message = log_line(record)
-            if any(url in message for url in self.printer.fetcher.refused):
-                continue  # already reported above, in one line
-            problems.append(
-                Problem(
-                    sheet.source,
-                    None,
-                    None,
-                    f"layout: {message}",
-                    "error" if record.levelname in ("ERROR", "CRITICAL") else "warning",
-                )
-            )
-        if len(document.pages) > 2:
-            problems.append(
-                Problem(sheet.source, None, None, describe_overflow(overflow_of(document), rendered.sections))
-            )
-        elif dropped := missing_ids(document, [s.id for s in rendered.sections] + CLOSING_IDS):
-            problems.append(Problem(sheet.source, None, None, f"the layout dropped content ({', '.join(dropped)})"))
-        for item in off_page(document):  # nothing may run off the page or out of its column
-            line, name = sheet.locate(item.text)
-            problems.append(Problem(sheet.source, line, name, describe_off_page(item)))
-        pages = len(document.pages)
-        if any(p.severity == "error" or self.options.strict for p in problems):
-            return SheetResult(
-                sheet.key, sheet.source, "failed", None, pages, 0, tuple(problems), time.perf_counter() - started
-            )
-        target = self.project.output / sheet.lang / pdf_name(self.series, sheet)
-        _check_time()
-        size, sha256 = self.printer.save(pdf, target)
-        seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    printer = printer_for(project.styles, asset_roots(project), job.pdf_profile)  # one per worker process
+    problems = list(job.problems)
+    base_url = project.root.as_uri() + "/"
+    document, logs = printer.layout(job.html, base_url)
+    if len(document.pages) < 2:
+        document, logs = printer.layout(job.short_html, base_url)
+    pdf, drawing = printer.draw(document, job.identity)  # a character no font has shows only when drawing
+    logs = [*logs, *drawing]
+    for url in printer.fetcher.refused:
+        problems.append(Problem(job.source, None, None, f"'{url}' is outside the project and was not read"))
+    for record in logs:
+        message = log_line(record)
+        if any(url in message for url in printer.fetcher.refused):
+            continue  # already reported above, in one line
+        severity = "error" if record.levelname in ("ERROR", "CRITICAL") else "warning"
+        problems.append(Problem(job.source, None, None, f"layout: {message}", severity))
+    if len(document.pages) > 2:
+        problems.append(Problem(job.source, None, None, describe_overflow(overflow_of(document), job.sections)))
+    elif dropped := missing_ids(document, [s.id for s in job.sections] + CLOSING_IDS):
+        problems.append(Problem(job.source, None, None, f"the layout dropped content ({', '.join(dropped)})"))
+    for item in off_page(document):  # nothing may run off the page or out of its column
+        line, name = job.locator.find(item.text)
+        problems.append(Problem(job.source, line, name, describe_off_page(item)))
+    pages = len(document.pages)
+    if any(p.severity == "error" or options.strict for p in problems):
         return SheetResult(
-            sheet.key, sheet.source, "built", target, pages, size, tuple(problems), seconds, _peak_memory_mb(), sha256
+            job.key, job.source, "failed", None, pages, 0, tuple(problems), time.perf_counter() - started
         )
+    _check_time()
+    size, sha256 = printer.save(pdf, job.target)
+    seconds = time.perf_counter() - started
+    return SheetResult(
+        job.key, job.source, "built", job.target, pages, size, tuple(problems), seconds, _peak_memory_mb(), sha256
+    )
 
 
 def _peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _init_worker(project: Project, series: Series, options: Options, in_pool: bool) -> None:
-    global _worker
+def _init_worker(project: Project, options: Options, in_pool: bool) -> None:
+    global _project, _options
     if in_pool:
         if options.memory_limit:
             size = options.memory_limit * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_DATA, (size, size))
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-    _worker = _Worker(project, series, options)
+    _project, _options = project, options
 
 
-def _build_one(sheet: Sheet) -> SheetResult:
-    assert _worker is not None
+def _build_one(job: PrintJob) -> SheetResult:
+    assert _project is not None and _options is not None
     global _time_is_up
-    limit = _worker.options.time_limit
+    limit = _options.time_limit
     _time_is_up = False
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
-        return _worker.build(sheet)  # checks the time once more before it writes the PDF
+        return _print(job, _project, _options)  # checks the time once more before it writes the PDF
     except SheetTimeoutError:
         message = f"layout took longer than {limit:g} s and was stopped; the sheet was not written"
     except Exception as error:  # an unexpected failure stays with its sheet; the others still build
-        limit_mb = _worker.options.memory_limit
+        limit_mb = _options.memory_limit
         # Native code that cannot allocate often reports a SystemError rather than a MemoryError.
         if isinstance(error, MemoryError | SystemError) and limit_mb and _peak_memory_mb() >= 0.8 * limit_mb:
             message = f"layout needed more than {limit_mb} MB (--memory-limit) and was stopped"
@@ -290,31 +262,73 @@ def _build_one(sheet: Sheet) -> SheetResult:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    return SheetResult(sheet.key, sheet.source, "failed", problems=(Problem(sheet.source, None, None, message),))
+    return SheetResult(job.key, job.source, "failed", problems=(Problem(job.source, None, None, message),))
 
 
-PRELOAD = ["knowledge_bites.pdf", "knowledge_bites.render"]
+# Workers fork from a server that has already imported WeasyPrint: it is imported once per build, or once for
+# a whole --watch session.
+PRELOAD = ["knowledge_bites.pdf"]
+
+
+def asset_roots(project: Project) -> list[Path]:
+    """Return the folders sheets may read files from: the styles and the content."""
+    return [project.styles, project.content]
 
 
 def _context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
-    # Workers fork from a server that has already imported WeasyPrint: it is imported once per build.
     context.set_forkserver_preload(PRELOAD)
     return context
 
 
 def warm_up() -> None:
-    """Start the server that workers fork from, so that it imports WeasyPrint while the sources are checked."""
+    """Start the server that workers fork from, if it is not running yet, so that it imports WeasyPrint while
+    this process checks the sources. It then serves every build of this process."""
     from multiprocessing import forkserver
 
     _context()
     forkserver.ensure_running()
 
 
-def _pool(project: Project, series: Series, options: Options, jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        jobs, mp_context=_context(), initializer=_init_worker, initargs=(project, series, options, True)
-    )
+class Workers:
+    """The worker processes, kept from one build to the next under --watch, so that a rebuild finds them ready.
+
+    Each set of workers prints at most `recycle` sheets per worker and is then replaced, to keep memory bounded.
+    (The executor's own max_tasks_per_child can hang on Python 3.11 when a worker retires.)
+    """
+
+    def __init__(self, project: Project, options: Options) -> None:
+        self.project = project
+        self.options = options
+        self.size = options.jobs or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+        self.left = 0  # sheets the current set of workers may still print
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(self) -> tuple[ProcessPoolExecutor, int]:
+        """Return the pool and how many more sheets it may take, starting a fresh one when it has done its share."""
+        if self.pool is None or self.left <= 0:
+            self.close()
+            warm_up()
+            self.pool = ProcessPoolExecutor(
+                self.size,
+                mp_context=_context(),
+                initializer=_init_worker,
+                initargs=(self.project, self.options, True),
+            )
+            self.left = self.size * self.options.recycle if self.options.recycle else 1 << 62
+        return self.pool, self.left
+
+    def close(self) -> None:
+        """Stop the workers (waiting for none of the sheets not started yet)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def _cost(sheet: Sheet) -> int:
@@ -322,27 +336,33 @@ def _cost(sheet: Sheet) -> int:
     return len(sheet.body) + len(sheet.meta.summary) + 200 * len(sheet.meta.key_figures)
 
 
-def run(project: Project, series: Series, sheets: list[Sheet], options: Options) -> Iterator[SheetResult]:
+def run(
+    project: Project,
+    sheets: list[Sheet],
+    options: Options,
+    prepare: Callable[[Sheet], PrintJob],
+    workers: Workers | None = None,
+) -> Iterator[SheetResult]:
     """Print the sheets in worker processes (in this process with --jobs 1); yield results in input order.
 
-    The longest sheets are started first, so that no worker is left with a long sheet at the end. Workers are
-    replaced after `options.recycle` sheets each, to keep memory bounded: the sheets go to a fresh pool batch
-    by batch. (The executor's own max_tasks_per_child can hang on Python 3.11 when a worker retires.)
+    `prepare` renders a sheet's print job, just before it is handed to a worker. The longest sheets are started
+    first, so that no worker is left with a long sheet at the end.
     """
     if options.jobs == 1:
-        _init_worker(project, series, options, in_pool=False)
+        _init_worker(project, options, in_pool=False)
         for sheet in sheets:
-            yield _build_one(sheet)
+            yield _build_one(prepare(sheet))
         return
-    jobs = min(options.jobs or os.cpu_count() or 1, len(sheets))
+    own = workers is None
+    workers = workers or Workers(project, options)
     remaining = list(sheets)
-    batch_size = jobs * options.recycle if options.recycle else len(sheets)
-    while remaining:
-        batch = remaining[:batch_size]
-        pool = _pool(project, series, options, jobs)
-        try:
+    try:
+        while remaining:
+            pool, left = workers.get()
+            batch = remaining[:left]
+            workers.left -= len(batch)
             futures: dict[str, Future[SheetResult]] = {
-                sheet.key: pool.submit(_build_one, sheet) for sheet in sorted(batch, key=_cost, reverse=True)
+                sheet.key: pool.submit(_build_one, prepare(sheet)) for sheet in sorted(batch, key=_cost, reverse=True)
             }
             for sheet in batch:
                 try:
@@ -352,12 +372,17 @@ def run(project: Project, series: Series, sheets: list[Sheet], options: Options)
                     message = "the process printing this sheet stopped unexpectedly; the sheet was not written"
                     problem = Problem(sheet.source, None, None, message)
                     remaining.remove(sheet)
+                    workers.close()
                     yield SheetResult(sheet.key, sheet.source, "failed", problems=(problem,))
                     break
                 remaining.remove(sheet)
                 yield result
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        workers.close()  # interrupted: stop the sheets not started yet
+        raise
+    finally:
+        if own:
+            workers.close()
 
 
 def remove_stale_temporaries(output: Path) -> None:
@@ -373,8 +398,12 @@ def build(
     options: Options,
     on_result: Callable[[SheetResult], None],
     on_start: Callable[[int, int], None] = lambda to_build, up_to_date: None,
+    workers: Workers | None = None,
 ) -> BuildReport:
-    """Build the stale sheets among those selected, keep the build record, and report what happened."""
+    """Build the stale sheets among those selected, keep the build record, and report what happened.
+
+    `workers` are the worker processes to print with, when the caller keeps them between builds (--watch).
+    """
     from .i18n import Language
 
     started = time.perf_counter()
@@ -426,7 +455,7 @@ def build(
     on_start(len(stale), len(fresh))
     report.results.extend(fresh)
     try:
-        for result in run(project, series, stale, options):
+        for result in run(project, stale, options, _preparer(project, series, options), workers):
             report.results.append(result)
             if result.status == "built":
                 sheet = stale_by_key[result.key]
@@ -453,6 +482,38 @@ def build(
         record.save(project.output)
         report.seconds = time.perf_counter() - started
     return report
+
+
+def _preparer(project: Project, series: Series, options: Options) -> Callable[[Sheet], PrintJob]:
+    """Return what renders a sheet into the job a worker prints (and, with --html, writes its preview)."""
+    from .i18n import Language
+    from .render import Renderer
+
+    languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
+    renderer = Renderer(project.templates, project.root, series, languages)
+
+    def prepare(sheet: Sheet) -> PrintJob:
+        variants = [(False, False), (True, False)] + ([(False, True)] if options.html else [])
+        full, short, *preview = renderer.render_variants(sheet, *variants)
+        name = pdf_name(series, sheet)
+        if preview:
+            target = project.output / "html" / sheet.lang / name.replace(".pdf", ".html")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(preview[0].html, encoding="utf-8")
+        return PrintJob(
+            sheet.key,
+            sheet.source,
+            project.output / sheet.lang / name,
+            f"{series.settings.short_name[sheet.lang]}:{sheet.key}",
+            series.settings.pdf_profile,
+            full.html,
+            short.html,
+            full.sections,
+            full.problems,
+            sheet.locator(),
+        )
+
+    return prepare
 
 
 def _forget_deleted_sources(project: Project, record: Record) -> list[Path]:

@@ -90,7 +90,8 @@ class Record:
         return True
 
 
-def _files(root: Path) -> Iterator[Path]:
+def input_files(root: Path) -> Iterator[Path]:
+    """Yield the files under `root` that can change a sheet, in a stable order (no hidden files or caches)."""
     if not root.is_dir():
         return
     for folder, dirs, files in os.walk(root):
@@ -118,7 +119,7 @@ def tree_stamp(content: Path, root: Path) -> str:
     """Fingerprint every input file by name, size and modification time: cheap, for the no-op check."""
     digest = hashlib.sha256(_engine_version().encode())
     for folder in input_roots(content, root):
-        for path in _files(folder):
+        for path in input_files(folder):
             stat = path.stat()
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
@@ -141,6 +142,6 @@ def shared_inputs(root: Path) -> str:
     """Fingerprint what every sheet depends on: templates, styles, code, and the layout engine."""
     parts = [_engine_version()]
     for folder in (root / "templates", root / "styles", PACKAGE_DIR):
-        files = [p for p in _files(folder) if "locales" not in p.relative_to(folder).parts]
+        files = [p for p in input_files(folder) if "locales" not in p.relative_to(folder).parts]
         parts.append(digest_files(files, folder))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()

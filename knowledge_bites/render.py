@@ -11,14 +11,16 @@ from xml.etree import ElementTree
 
 import markdown
 import nh3
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, select_autoescape
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from . import __version__, images
 from .content import Series, Sheet
 from .i18n import Language
+from .jobs import Section
 from .problems import Problem
+from .templating import environment
 
 # What the Markdown body may contain once sanitised; everything else is removed.
 ALLOWED_TAGS = {
@@ -58,16 +60,6 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
 }
 URL_SCHEMES = {"https", "http", "mailto", "file"}  # file: only for images, checked below
-
-
-@dataclass(frozen=True)
-class Section:
-    """A `##` section of the body, as the two-page check reports it."""
-
-    id: str
-    title: str
-    words: int
-    line: int | None
 
 
 @dataclass(frozen=True)
@@ -258,24 +250,26 @@ class Renderer:
         self.project_root = project_root
         self._envs: dict[str, Environment] = {}
         for code, language in languages.items():
-            env = Environment(
-                loader=FileSystemLoader(templates_dir),
+            self._envs[code] = environment(
+                templates_dir,
+                language.translations,
+                "sheet",
                 autoescape=select_autoescape(default=True, default_for_string=True),
-                undefined=StrictUndefined,
-                extensions=["jinja2.ext.i18n"],
-                trim_blocks=True,
-                lstrip_blocks=True,
             )
-            env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
-            self._envs[code] = env
 
     def render(self, sheet: Sheet, *, short: bool = False, preview: bool = False) -> RenderedSheet:
         """Render one sheet to a self-contained HTML string."""
+        return self.render_variants(sheet, (short, preview))[0]
+
+    def render_variants(self, sheet: Sheet, *variants: tuple[bool, bool]) -> list[RenderedSheet]:
+        """Render one sheet once per (short, preview) variant, converting its Markdown only once."""
         body, sections, problems = markdown_to_html(sheet, self.series.root)
         context = self.context(sheet, body)
-        context.update(short=short, preview=preview)
-        html = self._envs[sheet.lang].get_template("sheet.html").render(context)
-        return RenderedSheet(html, sections, tuple(problems))
+        template = self._envs[sheet.lang].get_template("sheet.html")
+        return [
+            RenderedSheet(template.render({**context, "short": short, "preview": preview}), sections, tuple(problems))
+            for short, preview in variants
+        ]
 
     def context(self, sheet: Sheet, body_html: str) -> dict[str, Any]:
         """Return everything the template shows, already formatted in the sheet's language."""

@@ -17,7 +17,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, settings
 
-from knowledge_bites import pipeline
 from knowledge_bites.cli import main
 from knowledge_bites.content import load_settings
 
@@ -71,7 +70,8 @@ def practice(front_matter: str = GOOD_FRONT_MATTER, body: str = GOOD_BODY) -> st
 def _free_weasyprint_at_the_end():
     """Free the in-process builds' WeasyPrint set-up before Python shuts down (its font clean-up fails then)."""
     yield
-    pipeline._worker = None
+    if (pdf := sys.modules.get("knowledge_bites.pdf")) is not None:
+        pdf._printers.clear()
     gc.collect()
 
 
