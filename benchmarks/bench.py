@@ -7,7 +7,8 @@ series and for a synthetic series made from it (default 200 practices x 2 langua
 
 - cold build time with --force, and the median time per sheet;
 - the same HTML printed by a plain single-process loop of weasyprint.HTML(...).write_pdf(), and the ratio;
-- a build with nothing to do, and a rebuild after editing one source (as `python build.py`, start-up included);
+- a build with nothing to do, and a rebuild after editing one source (as `python build.py`, start-up included,
+  and under `python build.py --watch`, from saving the file to the build's summary line);
 - peak memory of a worker process; the speed-up from 1 to N worker processes.
 """
 
@@ -19,6 +20,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -154,6 +156,48 @@ def rebuilds(project: Project) -> dict:
     return {"noop": noop, "one": one}
 
 
+def watched_rebuilds(project: Project, edits: int = 3) -> list[float]:
+    """Start `python build.py --watch`, save one source `edits` times, and time each save until its summary line."""
+    watcher = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--watch",
+            "--content",
+            str(project.content),
+            "--output",
+            str(project.output),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+    )
+    assert watcher.stdout is not None
+    source = sorted((project.content / "practices").glob("*.en.md"))[0]
+    original = source.read_text(encoding="utf-8")
+    times = []
+    try:
+        for line in watcher.stdout:
+            if line.startswith("watching "):
+                break
+        for edit in range(edits):
+            text = original.replace("\n## ", f"\nOne more sentence ({edit + 1}) for this edition.\n\n## ", 1)
+            started = time.perf_counter()
+            source.write_text(text, encoding="utf-8")
+            for line in watcher.stdout:
+                if line.startswith("built ") and " up to date " in line:
+                    times.append(time.perf_counter() - started)
+                    break
+            time.sleep(0.5)  # let the watcher settle before the next save
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(timeout=60)
+        source.write_text(original, encoding="utf-8")
+        command(project)
+    return times
+
+
 def show(title: str, ours: dict, plain: dict | None) -> None:
     print(f"\n{title}: {ours['sheets']} sheets ({ours['failed']} failed)")
     print(
@@ -184,7 +228,10 @@ def main() -> None:
         show("Shipped series", ours, plain)
         times = rebuilds(shipped)
         print(f"  nothing to do              {times['noop']:7.2f} s   (python build.py, start-up included)")
-        print(f"  one source edited          {times['one']:7.2f} s")
+        print(f"  one source edited          {times['one']:7.2f} s   (python build.py)")
+        watched = watched_rebuilds(shipped)
+        shown = ", ".join(f"{seconds:.2f}" for seconds in watched)
+        print(f"  one source edited, --watch {min(watched):7.2f} s   (each save until its summary: {shown} s)")
 
         synthetic = Project.at(ROOT, synthetic_content(tmp_path / "synthetic", args.practices), tmp_path / "out-synth")
         big = cold_build(synthetic, args.jobs)

@@ -274,6 +274,7 @@ def watch(project: Project, options: Options, out: TextIO, stamp: str, workers: 
             if project.stamp() != stamp:
                 print("changed while building: building again", file=out, flush=True)
                 build_once(project, options, out, workers)
+            _get_workers_ready(project, options, workers)  # changes saved meanwhile come in the next batch
             shown = ", ".join(str(shown_path(Path(r))) for r in roots)
             print(f"watching {shown} (Ctrl-C to stop)", file=out, flush=True)
             continue
@@ -283,6 +284,21 @@ def watch(project: Project, options: Options, out: TextIO, stamp: str, workers: 
         print(f"changed: {', '.join(names)}", file=out, flush=True)
         build_once(project, options, out, workers)
     return EXIT_OK
+
+
+def _get_workers_ready(project: Project, options: Options, workers: Workers) -> None:
+    """Have the worker processes rehearse one sheet before watching starts, so that the first rebuild is fast."""
+    from .content import load_series
+    from .pipeline import preparer, select
+
+    if options.check or options.jobs == 1:
+        return
+    try:
+        series = load_series(project.content)
+    except Exception:  # the next build reports whatever is wrong with the sources
+        return
+    if sheets := select(series, options):
+        workers.rehearse(preparer(project, series, options)(sheets[0]))
 
 
 def _relevant(change: object, path: str) -> bool:

@@ -11,7 +11,7 @@ import resource
 import signal
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,6 +265,17 @@ def _build_one(job: PrintJob) -> SheetResult:
     return SheetResult(job.key, job.source, "failed", problems=(Problem(job.source, None, None, message),))
 
 
+def _rehearse(job: PrintJob) -> None:
+    assert _project is not None
+    from .pdf import printer_for
+
+    try:
+        printer = printer_for(_project.styles, asset_roots(_project), job.pdf_profile)
+        printer.draw(printer.layout(job.html, _project.root.as_uri() + "/")[0], job.identity)
+    except Exception:  # a rehearsal only: the sheet's own build reports what is wrong with it
+        pass
+
+
 # Workers fork from a server that has already imported WeasyPrint: it is imported once per build, or once for
 # a whole --watch session.
 PRELOAD = ["knowledge_bites.pdf"]
@@ -323,6 +334,12 @@ class Workers:
             )
             self.left = self.size * self.options.recycle if self.options.recycle else 1 << 62
         return self.pool, self.left
+
+    def rehearse(self, job: PrintJob) -> None:
+        """Have each worker lay out and draw a sheet without writing it, so that the next build finds them with
+        fonts loaded, the stylesheet parsed and hyphenation read. Waits at most the time limit of one sheet."""
+        pool, _ = self.get()
+        wait([pool.submit(_rehearse, job) for _ in range(self.size)], timeout=self.options.time_limit)
 
     def close(self) -> None:
         """Stop the workers (waiting for none of the sheets not started yet)."""
@@ -455,7 +472,7 @@ def build(
     on_start(len(stale), len(fresh))
     report.results.extend(fresh)
     try:
-        for result in run(project, stale, options, _preparer(project, series, options), workers):
+        for result in run(project, stale, options, preparer(project, series, options), workers):
             report.results.append(result)
             if result.status == "built":
                 sheet = stale_by_key[result.key]
@@ -484,7 +501,7 @@ def build(
     return report
 
 
-def _preparer(project: Project, series: Series, options: Options) -> Callable[[Sheet], PrintJob]:
+def preparer(project: Project, series: Series, options: Options) -> Callable[[Sheet], PrintJob]:
     """Return what renders a sheet into the job a worker prints (and, with --html, writes its preview)."""
     from .i18n import Language
     from .render import Renderer

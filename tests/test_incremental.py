@@ -195,3 +195,26 @@ def test_watch_rebuilds_the_sheet_of_each_saved_change(tmp_path):
     finally:
         watcher.send_signal(signal.SIGINT)
         watcher.wait(timeout=30)
+
+
+def test_workers_kept_between_builds_print_with_the_styles_of_each_build(tmp_path):
+    """Under --watch the worker processes live from one build to the next; a style edited in between is used."""
+    from knowledge_bites.content import load_series
+    from knowledge_bites.pipeline import Options, Project, Workers
+    from knowledge_bites.pipeline import build as build_series
+
+    project = Project.at(make_project(tmp_path / "watched"))
+    options = Options(jobs=2, only=(1,), languages=("en",))
+    pdf = project.output / "en" / "knowledge-bites-01-cash-for-work-guinea-en.pdf"
+    with Workers(project, options) as workers:
+        assert build_series(project, load_series(project.content), options, lambda r: None, workers=workers).ok
+        before, pool = pdf.read_bytes(), workers.pool
+        edit(project.styles / "brand.css", "--brand: #0d3b54;", "--brand: #0d4b54;")
+        report = build_series(project, load_series(project.content), options, lambda r: None, workers=workers)
+        assert report.count("built") == 1 and workers.pool is pool
+    after = pdf.read_bytes()
+    assert after != before
+    # Byte for byte what a fresh build with the edited styles prints: no worker kept the old stylesheet.
+    fresh = Project.at(project.root, output=tmp_path / "fresh")
+    assert build_series(fresh, load_series(fresh.content), options, lambda r: None).ok
+    assert (fresh.output / "en" / pdf.name).read_bytes() == after
