@@ -21,7 +21,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from .files import write_atomically
 from .jobs import Section
 from .profiles import DEFAULT_PROFILE, profile
-from .record import digest_files, input_files
+from .record import input_files
 
 PAGES = 2
 PX_PER_MM = 96 / 25.4
@@ -139,7 +139,9 @@ _printers: dict[tuple[object, ...], Printer] = {}
 def printer_for(styles_dir: Path, asset_roots: list[Path], pdf_profile: str = DEFAULT_PROFILE) -> Printer:
     """Return this process's printer for these styles: the one it already has while the stylesheet, fonts and
     logo are unchanged (a worker prints many sheets, under --watch over many builds), or a new one."""
-    key = (styles_dir, tuple(asset_roots), pdf_profile, digest_files(input_files(styles_dir)))
+    # Names, sizes and times of the styles' files tell an edit apart, without reading the fonts for every sheet.
+    styles = tuple((path, (stat := path.stat()).st_size, stat.st_mtime_ns) for path in input_files(styles_dir))
+    key = (styles_dir, tuple(asset_roots), pdf_profile, styles)
     if key not in _printers:
         _printers.clear()  # one set-up per process: the styles it was made from changed
         _printers[key] = Printer(styles_dir, asset_roots, pdf_profile)
