@@ -261,10 +261,6 @@ class Sheet:
         names += re.findall(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", self.body)
         return [content_root / name for name in names if "://" not in name]
 
-    def locate(self, text: str) -> tuple[int | None, str | None]:
-        """Return the (file line, field) where `text` (a piece of the printed sheet) was written, if found."""
-        return self.locator().find(text)
-
     def locator(self) -> Locator:
         """Return what finds a piece of printed text in this sheet's source, as plain data for a worker process."""
         fields = tuple((name, self.line_of(name), " ".join(str(_plain(value)).split())) for name, value in self.meta)
