@@ -17,7 +17,7 @@ from .files import write_atomically
 WIDTHS = (600, 1200)
 # Stored in each PNG with the hash of its PDF: a PNG is remade when either differs. Change it when the way
 # pictures are made changes, so that every PNG is made again.
-RECIPE = "page 1, pdfium, Lanczos from the widest, 256-colour octree palette"
+RECIPE = "page 1, pdfium, widest trimmed to size, Lanczos from it, 256-colour octree palette"
 SOURCE_KEY = "Source-SHA256"
 RECIPE_KEY = "Recipe"
 
@@ -68,7 +68,11 @@ def render_first_page(pdf: Path, width: int) -> tuple[Image.Image, tuple[float, 
 
 def _sized(image: Image.Image, page_size: tuple[float, float], width: int) -> Image.Image:
     size = (width, round(page_size[1] * width / page_size[0]))
-    return image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
+    if image.size == size:
+        return image
+    if all(0 <= have - want <= 1 for have, want in zip(image.size, size, strict=True)):
+        return image.crop((0, 0, *size))  # pdfium rounded up by a pixel of page margin: drop it, do not resample
+    return image.resize(size, Image.Resampling.LANCZOS)
 
 
 def encode_png(image: Image.Image, pdf_sha256: str) -> bytes:

@@ -72,6 +72,15 @@ def test_every_pdf_has_a_newsletter_thumbnail_and_a_preview_of_page_one(shipped_
             assert 0.3 < light < 0.9 and dark > 0.1, (png.name, light, dark)
 
 
+def test_a_rendering_one_pixel_too_tall_is_trimmed_not_resampled():
+    page = (595.28, 841.89)  # A4 in points: 1200 px wide is 1697.1 px tall, and pdfium gives 1698
+    rendered = Image.effect_noise((1200, 1698), 60).convert("RGB")
+    trimmed = thumbnails._sized(rendered, page, 1200)
+    assert trimmed.size == (1200, 1697)
+    assert trimmed.tobytes() == rendered.crop((0, 0, 1200, 1697)).tobytes()  # the same pixels, not a resampling
+    assert thumbnails._sized(rendered, page, 600).size == (600, 849)  # a smaller size is resampled
+
+
 def test_thumbnails_follow_the_pdf_bytes_not_the_build_list(shipped_build, series, tmp_path, root):
     output = tmp_path / "output"
     shutil.copytree(shipped_build.output, output)
