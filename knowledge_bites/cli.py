@@ -188,6 +188,8 @@ def build_once(project: Project, options: Options, out: TextIO, workers: Workers
 
     for problem in sorted(series.problems):
         print(problem.shown_from(Path.cwd()), file=out)
+    if not options.check:
+        from .newsletter import write_outputs  # loaded now, while the layout engine is still loading
     progress = Progress(out)
     try:
         with ExitStack() as held:
@@ -207,8 +209,6 @@ def build_once(project: Project, options: Options, out: TextIO, workers: Workers
         print(f"removed {shown_path(pdf)} (its source was deleted)", file=out)
     outputs_ok = True
     if not options.check:
-        from .newsletter import write_outputs
-
         # Thumbnails, manifest, bundles and catalogue, derived from the PDFs in the output folder.
         outputs_ok = write_outputs(project, series, report, out)
         if outputs_ok:

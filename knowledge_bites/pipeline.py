@@ -341,10 +341,11 @@ class Workers:
         pool, _ = self.get()
         wait([pool.submit(_rehearse, job) for _ in range(self.size)], timeout=self.options.time_limit)
 
-    def close(self) -> None:
-        """Stop the workers (waiting for none of the sheets not started yet)."""
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers, cancelling the sheets not started yet. With `wait=False`, return at once: idle workers
+        then exit on their own while this process goes on (to the newsletter outputs, say)."""
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown(wait=wait, cancel_futures=True)
             self.pool = None
 
 
@@ -399,7 +400,7 @@ def run(
         raise
     finally:
         if own:
-            workers.close()
+            workers.close(wait=False)  # every result is in (or the workers were stopped above)
 
 
 def remove_stale_temporaries(output: Path) -> None:
