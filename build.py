@@ -3,7 +3,8 @@
 import sys
 from pathlib import Path
 
-from knowledge_bites.cli import main
-
 if __name__ == "__main__":
+    # Imported here, not above: worker processes import this file too, and need none of the command line.
+    from knowledge_bites.cli import main
+
     sys.exit(main(root=Path(__file__).resolve().parent))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .files import write_atomically
 from .jobs import PrintJob
 from .problems import Problem
 from .record import Record, SheetRecord, shared_inputs, tree_stamp
@@ -516,8 +517,7 @@ def preparer(project: Project, series: Series, options: Options) -> Callable[[Sh
         name = pdf_name(series, sheet)
         if preview:
             target = project.output / "html" / sheet.lang / name.replace(".pdf", ".html")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(preview[0].html, encoding="utf-8")
+            write_atomically(target, preview[0].html.encode("utf-8"))  # a browser never sees half a preview
         return PrintJob(
             sheet.key,
             sheet.source,
