@@ -1,12 +1,13 @@
 """Measure build speed and memory on the shipped series and on a large synthetic one.
 
-    .venv/bin/python benchmarks/bench.py [--practices 200] [--jobs N]
+    .venv/bin/python benchmarks/bench.py [--practices 200] [--jobs N] [--repeat 3]
 
 Everything happens in a temporary folder; the repository is only read. The script prints, for the shipped
 series and for a synthetic series made from it (default 200 practices x 2 languages):
 
 - cold build time with --force (in a fresh process, as the command builds), and the median time per sheet;
-- the same HTML printed by a plain single-process loop of weasyprint.HTML(...).write_pdf(), and the ratio;
+- the same HTML printed by a plain single-process loop of weasyprint.HTML(...).write_pdf(), and the ratio
+  (for the shipped series, three runs of each taken in turns: median times, and the median of the runs' ratios);
 - a build with nothing to do, and rebuilds after editing one source (median of three, as `python build.py`,
   start-up included, and under `python build.py --watch`, from saving the file to the build's summary line);
 - peak memory of a worker process; the speed-up from 1 to N worker processes.
@@ -216,7 +217,8 @@ def watched_rebuilds(project: Project, edits: int = 3) -> list[float]:
     return times
 
 
-def show(title: str, ours: dict, plain: dict | None) -> None:
+def show(title: str, ours: dict, plain: dict | None, ratios: list[float] | None = None) -> None:
+    """Print a series' cold build; `ratios`, when given, are build / plain loop of runs taken in turns."""
     print(f"\n{title}: {ours['sheets']} sheets ({ours['failed']} failed)")
     print(
         f"  cold build --force         {ours['wall']:7.2f} s   median {ours['median']:.3f} s/sheet"
@@ -224,8 +226,17 @@ def show(title: str, ours: dict, plain: dict | None) -> None:
     )
     if plain:
         print(f"  plain weasyprint loop      {plain['wall']:7.2f} s   median {plain['median']:.3f} s/sheet")
-        print(f"  ratio build / plain loop   {ours['wall'] / plain['wall']:7.2f}")
+        if ratios:
+            shown = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+            print(f"  ratio build / plain loop   {statistics.median(ratios):7.2f}   (median of each run's: {shown})")
+        else:
+            print(f"  ratio build / plain loop   {ours['wall'] / plain['wall']:7.2f}")
     print(f"  peak memory of a worker    {ours['peak_mb']:7.0f} MB")
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """Return the run with the median wall time (the upper one of an even number)."""
+    return sorted(runs, key=lambda run: run["wall"])[len(runs) // 2]
 
 
 def main() -> None:
@@ -233,6 +244,7 @@ def main() -> None:
     parser.add_argument("--practices", type=int, default=200, help="practices in the synthetic series (default 200)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     parser.add_argument("--skip-plain", action="store_true", help="skip the plain-loop comparison on the large series")
+    parser.add_argument("--repeat", type=int, default=3, help="cold builds of the shipped series to take the median of")
     args = parser.parse_args()
     print(f"Knowledge Bites benchmark: {os.cpu_count()} cores, {args.jobs} jobs, Python {sys.version.split()[0]}")
 
@@ -241,9 +253,17 @@ def main() -> None:
         shipped_content = tmp_path / "shipped"
         shutil.copytree(ROOT / "content", shipped_content)
         shipped = Project.at(ROOT, shipped_content, tmp_path / "out-shipped")
-        ours = cold_build(shipped, args.jobs)
-        plain = plain_loop(shipped, tmp_path / "plain-shipped")
-        show("Shipped series", ours, plain)
+        # Taken in turns, build then plain loop, so that a slow spell of the machine weighs on both sides of a ratio.
+        pairs = [
+            (cold_build(shipped, args.jobs), plain_loop(shipped, tmp_path / f"plain-shipped-{run}"))
+            for run in range(args.repeat)
+        ]
+        ours, plain = _median_run([o for o, _ in pairs]), _median_run([p for _, p in pairs])
+        ratios = [o["wall"] / p["wall"] for o, p in pairs]
+        show(f"Shipped series (median of {args.repeat} runs)", ours, plain, ratios)
+        if args.repeat > 1:
+            shown = "; ".join(f"{o['wall']:.2f} / {p['wall']:.2f}" for o, p in pairs)
+            print(f"  each run, build / plain    {shown} s")
         times = rebuilds(shipped)
         print(f"  nothing to do              {times['noop']:7.2f} s   (python build.py, start-up included)")
         shown = ", ".join(f"{seconds:.2f}" for seconds in times["each"])
