@@ -191,6 +191,9 @@ def watched_rebuilds(project: Project, edits: int = 3) -> list[float]:
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
+        # Stopped with Ctrl-C (SIGINT) below, which a benchmark run in the background would otherwise pass on
+        # as ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert watcher.stdout is not None
     source = sorted((project.content / "practices").glob("*.en.md"))[0]

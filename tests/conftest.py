@@ -6,6 +6,7 @@ import gc
 import io
 import os
 import shutil
+import signal
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -102,6 +103,12 @@ def shipped_copy(tmp_path: Path) -> Path:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     return content
+
+
+def interruptible() -> None:
+    """Let Ctrl-C (SIGINT) reach a command a test starts, even when the tests run as a background job, which
+    ignores it and passes that on: passed as `preexec_fn` to the subprocesses that tests interrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_build(root: Path, *args: str) -> tuple[int, str]:

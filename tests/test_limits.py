@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, practice, run_build
+from .conftest import ROOT, interruptible, practice, run_build
 
 
 def two_practices(scratch):
@@ -53,6 +53,7 @@ def test_interrupting_a_build_leaves_complete_pdfs_and_a_true_record(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
         cwd=tmp_path,
+        preexec_fn=interruptible,
     )
     assert build.stdout is not None
     for line in build.stdout:
