@@ -198,8 +198,9 @@ class _CollectorExtension(Extension):
         md.treeprocessors.register(self.processor, "kb_images", 0)
 
 
-def markdown_images(body: str) -> list[str]:
+@lru_cache(maxsize=4096)  # under --watch, the sources that did not change are not converted again
+def markdown_images(body: str) -> tuple[str, ...]:
     """Return the source of every Markdown image in the body (`![alt](images/chart.png)`), in order."""
     collector = _CollectorExtension()
     markdown.Markdown(extensions=["sane_lists", "tables", collector]).convert(body)
-    return [src for src in getattr(collector.processor, "found", [])]
+    return tuple(getattr(collector.processor, "found", []))
