@@ -342,11 +342,12 @@ class Workers:
         pool, _ = self.get()
         wait([pool.submit(_rehearse, job) for _ in range(self.size)], timeout=self.options.time_limit)
 
-    def close(self, wait: bool = True) -> None:
-        """Stop the workers, cancelling the sheets not started yet. With `wait=False`, return at once: idle workers
-        then exit on their own while this process goes on (to the newsletter outputs, say)."""
+    def close(self) -> None:
+        """Stop the workers (waiting for none of the sheets not started yet)."""
         if self.pool is not None:
-            self.pool.shutdown(wait=wait, cancel_futures=True)
+            # Waiting for the workers to exit also ends the pool's threads, before anything forks this process
+            # (the thumbnails' pool does): a fork while they run could copy a lock they hold.
+            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
 
@@ -401,7 +402,7 @@ def run(
         raise
     finally:
         if own:
-            workers.close(wait=False)  # every result is in (or the workers were stopped above)
+            workers.close()
 
 
 def remove_stale_temporaries(output: Path) -> None:
