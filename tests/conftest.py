@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -105,10 +106,20 @@ def shipped_copy(tmp_path: Path) -> Path:
     return content
 
 
-def interruptible() -> None:
-    """Let Ctrl-C (SIGINT) reach a command a test starts, even when the tests run as a background job, which
-    ignores it and passes that on: passed as `preexec_fn` to the subprocesses that tests interrupt."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def start_interruptible(command: list[str], cwd: Path) -> subprocess.Popen[str]:
+    """Start a command that the test will stop with Ctrl-C (SIGINT), its output and errors in one text stream.
+
+    Tests run as a background job start with SIGINT ignored and pass that on; the command starts with the
+    default handling again, so that the interruption reaches it.
+    """
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=cwd,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def run_build(root: Path, *args: str) -> tuple[int, str]:

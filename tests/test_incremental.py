@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, interruptible, run_build
+from .conftest import ROOT, run_build, start_interruptible
 
 PRACTICES = ["01-cash-for-work-guinea", "02-employment-through-training-burkina-faso"]
 
@@ -175,14 +175,7 @@ def test_watch_rebuilds_the_sheet_of_each_saved_change(tmp_path):
         "import sys; from pathlib import Path; from knowledge_bites.cli import main;"
         f"sys.exit(main(['--watch', '--jobs', '1', '--only', '1'], root=Path({str(project)!r})))"
     )
-    watcher = subprocess.Popen(
-        [sys.executable, "-c", code],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=project,
-        preexec_fn=interruptible,
-    )
+    watcher = start_interruptible([sys.executable, "-c", code], cwd=project)
     assert watcher.stdout is not None
     try:
         lines = iter(watcher.stdout)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import signal
-import subprocess
 import sys
 
 import pytest
 
-from .conftest import ROOT, interruptible, practice, run_build
+from .conftest import ROOT, practice, run_build, start_interruptible
 
 
 def two_practices(scratch):
@@ -47,13 +46,8 @@ def test_a_worker_over_its_memory_limit_fails_its_sheet_and_the_build_goes_on(sc
 
 def test_interrupting_a_build_leaves_complete_pdfs_and_a_true_record(tmp_path):
     output = tmp_path / "out"
-    build = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "--output", str(output), "--jobs", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=tmp_path,
-        preexec_fn=interruptible,
+    build = start_interruptible(
+        [sys.executable, str(ROOT / "build.py"), "--output", str(output), "--jobs", "2"], cwd=tmp_path
     )
     assert build.stdout is not None
     for line in build.stdout:
