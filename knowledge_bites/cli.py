@@ -88,6 +88,7 @@ class Progress:
         self.out = out
         self.bar = None
         self.interactive = out.isatty() and sys.stderr.isatty()
+        self.counted: set[str] = set()  # sheets the bar has counted
 
     def start(self, to_build: int, up_to_date: int) -> None:
         if up_to_date:
@@ -115,7 +116,13 @@ class Progress:
             self.line(f"FAILED  {shown}")
         for problem in result.problems:
             self.line(f"  {problem.shown_from(Path.cwd())}")
-        if self.bar is not None and result.status != "checked":
+        if result.status != "checked":
+            self.finished(result.key)
+
+    def finished(self, key: str) -> None:
+        """Count a sheet on the bar as soon as it is printed, though its line waits for its turn in the log."""
+        if self.bar is not None and key not in self.counted:
+            self.counted.add(key)
             self.bar.update()
 
     def close(self) -> None:
@@ -195,7 +202,7 @@ def build_once(project: Project, options: Options, out: TextIO, workers: Workers
         with ExitStack() as held:
             if not options.check:  # --check writes nothing, so it needs no lock
                 held.enter_context(output_lock(project.output))
-            report = build(project, series, options, progress.result, progress.start, workers)
+            report = build(project, series, options, progress.result, progress.start, workers, progress.finished)
     except OutputBusyError:
         busy = f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends"
         print(busy, file=out)

@@ -11,7 +11,7 @@ import resource
 import signal
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -362,11 +362,13 @@ def run(
     options: Options,
     prepare: Callable[[Sheet], PrintJob],
     workers: Workers | None = None,
+    on_finished: Callable[[str], None] = lambda key: None,
 ) -> Iterator[SheetResult]:
     """Print the sheets in worker processes (in this process with --jobs 1); yield results in input order.
 
     `prepare` renders a sheet's print job, just before it is handed to a worker. The longest sheets are started
-    first, so that no worker is left with a long sheet at the end.
+    first, so that no worker is left with a long sheet at the end. Since they do not finish in input order,
+    `on_finished(key)` is called as soon as each sheet is printed, before its result's turn comes.
     """
     if options.jobs == 1:
         _init_worker(project, options, in_pool=False)
@@ -384,7 +386,14 @@ def run(
             futures: dict[str, Future[SheetResult]] = {
                 sheet.key: pool.submit(_build_one, prepare(sheet)) for sheet in sorted(batch, key=_cost, reverse=True)
             }
+            keys = {future: key for key, future in futures.items()}
+            pending = set(keys)
             for sheet in batch:
+                while not futures[sheet.key].done():  # meanwhile, tell of every other sheet that is printed
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        if not future.cancelled() and future.exception() is None:
+                            on_finished(keys[future])
                 try:
                     result = futures[sheet.key].result()
                 except BrokenProcessPool:
@@ -419,10 +428,12 @@ def build(
     on_result: Callable[[SheetResult], None],
     on_start: Callable[[int, int], None] = lambda to_build, up_to_date: None,
     workers: Workers | None = None,
+    on_finished: Callable[[str], None] = lambda key: None,
 ) -> BuildReport:
     """Build the stale sheets among those selected, keep the build record, and report what happened.
 
     `workers` are the worker processes to print with, when the caller keeps them between builds (--watch).
+    `on_result` gets every result in series order; `on_finished` the key of each sheet as soon as it is printed.
     """
     from .i18n import Language
 
@@ -475,7 +486,7 @@ def build(
     on_start(len(stale), len(fresh))
     report.results.extend(fresh)
     try:
-        for result in run(project, stale, options, preparer(project, series, options), workers):
+        for result in run(project, stale, options, preparer(project, series, options), workers, on_finished):
             report.results.append(result)
             if result.status == "built":
                 sheet = stale_by_key[result.key]

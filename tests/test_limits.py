@@ -69,6 +69,42 @@ def test_interrupting_a_build_leaves_complete_pdfs_and_a_true_record(tmp_path):
     assert len(list(output.glob("*/*.pdf"))) == 20
 
 
+def test_progress_counts_each_sheet_once_as_it_is_printed_while_the_log_keeps_series_order(shipped_copy, tmp_path):
+    """The longest sheets start first, so sheets finish out of order: the bar hears of each one as soon as it
+    is printed, and the results still come in series order."""
+    import io
+
+    from tqdm import tqdm
+
+    from knowledge_bites.cli import Progress
+    from knowledge_bites.content import load_series
+    from knowledge_bites.pipeline import Options, Project, build
+
+    project = Project.at(ROOT, shipped_copy, tmp_path / "out")
+    results, finished = [], []
+    report = build(
+        project,
+        load_series(shipped_copy),
+        Options(jobs=2, only=(1, 2, 3)),
+        results.append,
+        on_finished=finished.append,
+    )
+    assert report.ok
+    keys = [r.key for r in results]
+    assert [k.split("-")[0] + k[-3:] for k in keys] == ["01.en", "01.es", "02.en", "02.es", "03.en", "03.es"]
+    # The first sheet in series order is not done when the results are first awaited, so some sheet is always
+    # told of while the log waits; none twice.
+    assert finished and len(finished) == len(set(finished)) and set(finished) <= set(keys)
+
+    progress = Progress(io.StringIO())
+    progress.bar = tqdm(total=len(results), file=io.StringIO())
+    for key in finished:
+        progress.finished(key)
+    for result in results:  # a result already counted when it was printed is not counted again
+        progress.result(result)
+    assert progress.bar.n == len(results)
+
+
 def test_workers_are_replaced_after_their_quota_and_every_sheet_is_built(shipped_copy, tmp_path):
     """A worker that retires after its quota of sheets is replaced; the build neither hangs nor loses a sheet."""
     from knowledge_bites.content import load_series
