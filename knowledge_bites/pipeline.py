@@ -24,6 +24,7 @@ from .record import Record, SheetRecord, shared_inputs, tree_stamp
 
 if TYPE_CHECKING:
     from .content import Series, Sheet
+    from .i18n import Language
 
 Status = Literal["built", "up to date", "failed", "checked"]
 CLOSING_IDS = ["closing-cta", "closing-fineprint"]
@@ -440,9 +441,10 @@ def build(
     started = time.perf_counter()
     stamp = project.stamp()
     report = BuildReport(problems=list(series.problems), failed_sources=list(series.failed_sources))
+    languages: dict[str, Language] = {}  # each language's labels, compiled once for the whole build
     catalog_warned: set[str] = set()  # languages whose labels fall back to English somewhere
     for code in series.settings.languages:
-        catalog_problems = Language.for_series(series.settings, code)[1]
+        languages[code], catalog_problems = Language.for_series(series.settings, code)
         report.problems.extend(catalog_problems)
         if any(p.severity == "warning" for p in catalog_problems):
             catalog_warned.add(code)
@@ -486,7 +488,8 @@ def build(
     on_start(len(stale), len(fresh))
     report.results.extend(fresh)
     try:
-        for result in run(project, stale, options, preparer(project, series, options), workers, on_finished):
+        prepare = preparer(project, series, options, languages)
+        for result in run(project, stale, options, prepare, workers, on_finished):
             report.results.append(result)
             if result.status == "built":
                 sheet = stale_by_key[result.key]
@@ -515,12 +518,17 @@ def build(
     return report
 
 
-def preparer(project: Project, series: Series, options: Options) -> Callable[[Sheet], PrintJob]:
-    """Return what renders a sheet into the job a worker prints (and, with --html, writes its preview)."""
+def preparer(
+    project: Project, series: Series, options: Options, languages: dict[str, Language] | None = None
+) -> Callable[[Sheet], PrintJob]:
+    """Return what renders a sheet into the job a worker prints (and, with --html, writes its preview).
+
+    `languages` are the series' languages when the caller has them already (see `build`)."""
     from .i18n import Language
     from .render import Renderer
 
-    languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
+    if languages is None:
+        languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
     renderer = Renderer(project.templates, project.root, series, languages)
 
     def prepare(sheet: Sheet) -> PrintJob:
