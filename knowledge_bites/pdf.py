@@ -61,10 +61,6 @@ class SandboxFetcher(URLFetcher):
         raise ValueError(f"{url} was not fetched: sheets may only use files inside the project")
 
 
-class PrintError(Exception):
-    """WeasyPrint reported a problem while writing the PDF; the file is not written."""
-
-
 @dataclass(frozen=True)
 class Overflow:
     """How a sheet ran past its two pages."""
@@ -117,14 +113,6 @@ class Printer:
         with _captured_logs() as records:
             data = document.write_pdf(pdf_identifier=identifier, **self.profile.write_options())
         return data, records
-
-    def write(self, document: Document, target: Path, identity: str) -> tuple[int, str]:
-        """Draw and save a PDF; refuse it when drawing logged anything, as it might not meet its standard."""
-        data, records = self.draw(document, identity)
-        if problems := [record.getMessage().splitlines()[0] for record in records]:
-            standards = " and ".join(self.profile.standards)
-            raise PrintError(f"not written, it would not meet {standards}: {'; '.join(problems)}")
-        return self.save(data, target)
 
     @staticmethod
     def save(data: bytes, target: Path) -> tuple[int, str]:

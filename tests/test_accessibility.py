@@ -151,13 +151,18 @@ def test_body_image_without_alternative_text_fails_its_sheet(scratch, tmp_path, 
     assert [p.name for p in (tmp_path / "out").rglob("*.pdf")] == ["knowledge-bites-04-other-en.pdf"]
 
 
-def test_printer_refuses_to_write_a_pdf_that_would_not_meet_its_standard(root, tmp_path):
-    from knowledge_bites.pdf import Printer, PrintError
+def test_a_pdf_that_would_not_meet_its_standard_is_not_written(root, tmp_path):
+    from knowledge_bites.jobs import Locator, PrintJob
+    from knowledge_bites.pipeline import Options, Project, _print
 
-    printer = Printer(root / "styles", [root / "styles"])
-    document, _ = printer.layout(
-        '<html lang="en"><title>T</title><img src="styles/logo.svg"></html>', root.as_uri() + "/"
-    )
-    with pytest.raises(PrintError, match=r"would not meet PDF/UA-1: Image .*logo\.svg.* has no required alt"):
-        printer.write(document, tmp_path / "sheet.pdf", "test")
+    html = '<html lang="en"><title>T</title><img src="styles/logo.svg"></html>'
+    source = root / "content" / "practices" / "sheet.en.md"
+    target = tmp_path / "sheet.pdf"
+    job = PrintJob("sheet.en", source, target, "test", "accessible", html, html, (), (), Locator((), "", 1))
+    result = _print(job, Project.at(root, output=tmp_path), Options())
+    assert result.status == "failed"
+    assert any(
+        p.severity == "error" and re.search(r"Image .*logo\.svg.* has no required alt", p.message)
+        for p in result.problems
+    ), result.problems
     assert list(tmp_path.iterdir()) == []
