@@ -13,15 +13,18 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML, Document
-from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox, TableBox, TextBox
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
+from .engine import import_weasyprint
 from .files import write_atomically
 from .jobs import Section
 from .profiles import DEFAULT_PROFILE, profile
 from .record import input_files
+
+import_weasyprint()  # first: it skips WeasyPrint's slow search for its native libraries (see engine.py)
+
+from weasyprint import CSS, HTML, Document  # noqa: E402
+from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox, TableBox, TextBox  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 PAGES = 2
 PX_PER_MM = 96 / 25.4
