@@ -280,7 +280,7 @@ def _rehearse(job: PrintJob) -> None:
 
 # Workers fork from a server that has already imported WeasyPrint: it is imported once per build, or once for
 # a whole --watch session.
-PRELOAD = ["knowledge_bites.pdf"]
+PRELOAD = ["knowledge_bites.preload"]
 
 
 def asset_roots(project: Project) -> list[Path]:
