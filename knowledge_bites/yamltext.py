@@ -76,8 +76,8 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     for number, line_text in enumerate(text.split("\n")):
         if "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
             raise YamlError(first_line + number, "tab character in the indentation: indent with spaces")
-    root = _fast_compose(text, first_line)
     try:
+        root = _fast_compose(text, first_line)
         if root is None:
             _reject_aliases(text, first_line, _Loader)
             root = yaml.compose(text, Loader=_Loader)
