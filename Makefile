@@ -34,9 +34,9 @@ lint: $(VENV)/.installed-test
 
 # Refresh the label catalogs after a template change: extract, then merge into every language's .po.
 catalogs: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F pyproject.toml -o knowledge_bites/locales/messages.pot \
+	$(VENV)/bin/pybabel extract -F pyproject.toml -o templates/locales/messages.pot \
 	  --no-location --omit-header --sort-output .
-	$(VENV)/bin/pybabel update -i knowledge_bites/locales/messages.pot -d knowledge_bites/locales \
+	$(VENV)/bin/pybabel update -i templates/locales/messages.pot -d templates/locales \
 	  --ignore-obsolete --no-fuzzy-matching
 
 # Install missing Debian packages (needs root or sudo); on other systems, install their equivalents by hand.

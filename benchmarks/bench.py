@@ -33,8 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge_bites.content import load_series  # noqa: E402
-from knowledge_bites.pipeline import Options, Project, select  # noqa: E402
+from knowledge_bites.pipeline import Options, select  # noqa: E402
+from knowledge_bites.project import Project  # noqa: E402
+from knowledge_bites.render.languages import Languages  # noqa: E402
+from knowledge_bites.sources import load_series  # noqa: E402
 
 PLAIN_LOOP = """
 import json, sys, time
@@ -57,13 +59,18 @@ started = time.perf_counter()
 root, project_root, content, output, jobs = sys.argv[1:]
 sys.path.insert(0, root)
 from pathlib import Path
-from knowledge_bites.pipeline import Options, Project, build, warm_up
+from knowledge_bites.pipeline import Options, build
+from knowledge_bites.project import Project
+from knowledge_bites.workers import warm_up
 if int(jobs) != 1:
     warm_up()
-from knowledge_bites.content import load_series
+from knowledge_bites.render.languages import Languages
+from knowledge_bites.sources import load_series
 project = Project.at(Path(project_root), Path(content), Path(output))
-results = []
-report = build(project, load_series(project.content), Options(jobs=int(jobs), force=True), results.append)
+series = load_series(project.content)
+languages = Languages.compile(series.settings, project.locales)
+report = build(project, series, languages, options=Options(jobs=int(jobs), force=True))
+results = report.results
 wall = time.perf_counter() - started
 built = [r for r in results if r.status == "built"]
 print(json.dumps({
@@ -119,17 +126,15 @@ def cold_build(project: Project, jobs: int) -> dict:
 
 def plain_loop(project: Project, folder: Path) -> dict:
     """Print the same HTML, sheet after sheet, with a bare weasyprint loop in a fresh process."""
-    from knowledge_bites.i18n import Language
-    from knowledge_bites.render import Renderer
+    from knowledge_bites.render.sheet import Renderer
 
     series = load_series(project.content)
-    languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
-    renderer = Renderer(project.templates, project.root, series, languages)
+    renderer = Renderer(project.templates, project.root, series, Languages.compile(series.settings, project.locales))
     folder.mkdir(parents=True)
     jobs = []
     for sheet in select(series, Options()):
         html = folder / f"{sheet.key}.html"
-        html.write_text(renderer.render(sheet, preview=True).html, encoding="utf-8")
+        html.write_text(renderer.render(sheet, preview=True), encoding="utf-8")
         jobs.append((str(html), str(folder / f"{sheet.key}.pdf")))
     (folder / "jobs.json").write_text(json.dumps(jobs))
     out = subprocess.run(

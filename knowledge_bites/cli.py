@@ -1,22 +1,19 @@
-"""Command line: `python build.py [options]` builds the series; exit 0 ok, 1 a sheet failed, 2 usage or settings."""
+"""The command line: `python build.py [options]` builds the series; `python build.py COMMAND` runs another command.
+
+Exit status: 0 all went well, 1 a sheet failed, 2 the command line or the series settings cannot be used.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
-from .pipeline import BuildReport, Options, Project, SheetResult
-from .record import Record
-
-if TYPE_CHECKING:
-    from .content import Series
-    from .pipeline import Workers
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+from .files import shown_path
+from .pipeline import Options, SheetResult
+from .project import Project
+from .session import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Reporter, build_once, load_checked, watch
 
 
 def _numbers(text: str) -> list[int]:
@@ -33,11 +30,17 @@ def _languages(text: str) -> list[str]:
     return [code.strip() for code in text.split(",") if code.strip()]
 
 
+def _add_folders(p: argparse.ArgumentParser, default: object = None) -> None:
+    p.add_argument("--content", type=Path, default=default, metavar="DIR", help="content folder (default: content/)")
+    p.add_argument("--output", type=Path, default=default, metavar="DIR", help="output folder (default: output/)")
+
+
 def parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the build command."""
+    """Return the argument parser: the build's options, and the other commands."""
     p = argparse.ArgumentParser(
         prog="python build.py",
         description="Build the Knowledge Bites series: every practice, in every language, as a two-page PDF.",
+        epilog="`python build.py COMMAND --help` tells the options of a command.",
     )
     p.add_argument(
         "--lang",
@@ -71,17 +74,30 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--memory-limit", type=int, default=2048, metavar="MB", help="memory a worker process may use (default: 2048)"
     )
-    p.add_argument("--content", type=Path, metavar="DIR", help="content folder (default: content/)")
-    p.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: output/)")
+    _add_folders(p)
+    p.set_defaults(command=None)
+
+    commands = p.add_subparsers(title="commands", metavar="COMMAND")
+    announce = commands.add_parser(
+        "announce",
+        help="write the newsletter announcement of a practice",
+        description="Write the newsletter announcement of a practice (HTML and plain text) to output/announcements/.",
+    )
+    announce.add_argument("number", nargs="?", type=int, help="practice number (default: the newest practice)")
+    announce.add_argument(
+        "--lang",
+        type=_languages,
+        action="extend",
+        default=argparse.SUPPRESS,
+        metavar="CODE",
+        help="only this language (repeat or separate with commas)",
+    )
+    _add_folders(announce, default=argparse.SUPPRESS)  # also accepted before the command's name
+    announce.set_defaults(command="announce")
     return p
 
 
-def shown_path(path: Path) -> Path:
-    """Return a path as the user reads it: relative to the working folder when inside it."""
-    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
-
-
-class Progress:
+class Progress(Reporter):
     """Result lines in series order, with a progress bar on a terminal and plain lines elsewhere."""
 
     def __init__(self, out: TextIO) -> None:
@@ -91,6 +107,7 @@ class Progress:
         self.counted: set[str] = set()  # sheets the bar has counted
 
     def start(self, to_build: int, up_to_date: int) -> None:
+        self.counted.clear()
         if up_to_date:
             self.line(f"{up_to_date} sheet{'s' if up_to_date != 1 else ''} up to date")
         if self.interactive and to_build > 1:
@@ -125,189 +142,79 @@ class Progress:
             self.counted.add(key)
             self.bar.update()
 
-    def close(self) -> None:
+    def stop(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
 
 
 def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO | None = None) -> int:
-    """Run the build command; return the exit status."""
+    """Run the command line; return the exit status."""
     out = out or sys.stdout
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["announce"]:  # `python build.py announce [N] [--lang CODE]`: the newsletter text of a practice
-        from .newsletter import announce
-
-        return announce(argv[1:], root=root or Path.cwd(), out=out)
-    args = parser().parse_args(argv)  # exits with status 2 on a usage error
+    args = parser().parse_args(sys.argv[1:] if argv is None else argv)  # exits with status 2 on a usage error
     project = Project.at(root or Path.cwd(), args.content, args.output)
+    progress = Progress(out)
+    if args.command == "announce":
+        return announce(project, progress, number=args.number, languages=args.lang)
     options = Options(
-        tuple(args.lang),
-        tuple(args.only),
-        args.check,
-        args.html,
-        args.strict,
-        args.jobs,
-        args.force,
-        args.time_limit,
-        args.memory_limit,
+        languages=tuple(args.lang),
+        only=tuple(args.only),
+        check=args.check,
+        html=args.html,
+        strict=args.strict,
+        jobs=args.jobs,
+        force=args.force,
+        time_limit=args.time_limit,
+        memory_limit=args.memory_limit,
     )
     try:
         if not args.watch:
-            return build_once(project, options, out)
-        from .pipeline import Workers
+            return build_once(project, options, progress)
+        from .workers import Workers
 
         before = project.stamp()
-        with Workers(project, options) as workers:  # kept ready between the builds of the session
-            status = build_once(project, options, out, workers)
-            return status if status == EXIT_USAGE else watch(project, options, out, before, workers)
+        with Workers(project, options.limits) as workers:  # kept ready between the builds of the session
+            status = build_once(project, options, progress, workers=workers)
+            return status if status == EXIT_USAGE else watch(project, options, progress, stamp=before, workers=workers)
     except KeyboardInterrupt:
-        print("interrupted: the PDFs already written are complete and recorded; no partial file is left", file=out)
+        progress.line("interrupted: the PDFs already written are complete and recorded; no partial file is left")
         return EXIT_INTERRUPTED
 
 
-def nothing_to_do(project: Project, options: Options) -> Record | None:
-    """Return the build record when the last full build is still up to date, without loading anything."""
-    if options.selective or options.force or options.check or options.html:
-        return None
-    record = Record.load(project.output)
-    same_inputs = record.clean and record.options == options.recorded() and record.stamp == project.stamp()
-    return record if same_inputs and record.outputs_done and record.outputs_exist(project.output) else None
-
-
-def build_once(project: Project, options: Options, out: TextIO, workers: Workers | None = None) -> int:
-    """Load, check and build the series once (with these worker processes, if given); return the exit status."""
-    started = time.perf_counter()
-    if (record := nothing_to_do(project, options)) is not None:
-        for warning in record.warnings:
-            print(warning, file=out)
-        count = len(record.sheets)
-        print(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)", file=out, flush=True)
-        return EXIT_OK
-
-    from .lock import OutputBusyError, output_lock
-    from .pipeline import build, failed_sources, previous_pdf, warm_up
-
-    if not options.check and options.jobs != 1:
-        warm_up()  # the layout engine loads in the background while the sources are checked
-    series = load_checked(project, options.languages, out, "--lang")
-    if series is None:
+def announce(project: Project, progress: Progress, *, number: int | None, languages: list[str]) -> int:
+    """Write the announcement of a practice (the newest by default); return the exit status."""
+    loaded = load_checked(project, languages, progress, asked_by="announce")
+    if loaded is None:
         return EXIT_USAGE
-
-    for problem in sorted(series.problems):
-        print(problem.shown_from(Path.cwd()), file=out)
-    if not options.check:
-        from .newsletter import write_outputs  # loaded now, while the layout engine is still loading
-    progress = Progress(out)
-    try:
-        with ExitStack() as held:
-            if not options.check:  # --check writes nothing, so it needs no lock
-                held.enter_context(output_lock(project.output))
-            report = build(project, series, options, progress.result, progress.start, workers, progress.finished)
-    except OutputBusyError:
-        busy = f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends"
-        print(busy, file=out)
+    series, compiled = loaded
+    numbers = sorted({sheet.meta.number for sheet in series.sheets})
+    number = number if number is not None else (numbers[-1] if numbers else None)
+    if number not in numbers:
+        shown = f"#{number}" if number is not None else "to announce"
+        progress.line(f"announce: no practice {shown} in the series (it has {_ranges(numbers) or 'none'})")
         return EXIT_USAGE
-    finally:
-        progress.close()
-    for problem in report.problems:  # problems the build found itself, such as missing translations
-        if problem not in series.problems:
-            print(problem.shown_from(Path.cwd()), file=out)
-    for pdf in report.removed:
-        print(f"removed {shown_path(pdf)} (its source was deleted)", file=out)
-    outputs_ok = True
-    if not options.check:
-        # Thumbnails, manifest, bundles and catalogue, derived from the PDFs in the output folder.
-        outputs_ok = write_outputs(project, series, report, out)
-        if outputs_ok:
-            Record.outputs_written(project.output)
-    for source in failed_sources(report):
-        line = f"failed  {shown_path(source)}"
-        if (previous := previous_pdf(project, series, source)) is not None:
-            line += f"  ({shown_path(previous)}: previous PDF left in place is now stale)"
-        print(line, file=out)
-    print(summary(report), file=out, flush=True)
-    return EXIT_OK if report.ok and outputs_ok else EXIT_FAILED
+    sheets = {sheet.lang: sheet for sheet in series.sheets if sheet.meta.number == number}
+    wanted = languages or list(series.settings.languages)
+    missing = [code for code in wanted if code not in sheets]
+    if missing:
+        progress.line(
+            f"announce: practice #{number} has no valid '{', '.join(missing)}' sheet "
+            f"(run `python build.py --check` to see why)"
+        )
+        return EXIT_USAGE
+    from .outputs.newsletter import announce as write_announcements
 
-
-def load_checked(project: Project, languages: tuple[str, ...] | list[str], out: TextIO, asked_by: str) -> Series | None:
-    """Load and check the series, and the languages asked for; print why and return None if it cannot be used."""
-    from .content import load_series  # loading and checking the sources is only needed past the no-op check
-    from .problems import SeriesConfigError
-
-    try:
-        series = load_series(project.content)
-    except SeriesConfigError as error:
-        for problem in error.problems:
-            print(problem.shown_from(Path.cwd()), file=out)
-        return None
-    unknown = [code for code in languages if code not in series.settings.languages]
-    if unknown:
-        known = ", ".join(series.settings.languages)
-        print(f"{asked_by}: unknown language {', '.join(unknown)} (the series has {known})", file=out)
-        return None
-    return series
-
-
-def summary(report: BuildReport) -> str:
-    """Return the closing line of a build."""
-    warnings = sum(1 for p in report.problems if p.severity == "warning") + sum(
-        1 for r in report.results for p in r.problems if p.severity == "warning"
-    )
-    if report.count("checked"):
-        parts = [f"checked {report.count('checked')}"]
-    else:
-        parts = [f"built {report.count('built')}", f"up to date {report.count('up to date')}"]
-    parts += [f"failed {report.failed}", f"warnings {warnings}"]
-    return f"{', '.join(parts)} in {report.seconds:.1f} s"
-
-
-def watch(project: Project, options: Options, out: TextIO, stamp: str, workers: Workers) -> int:
-    """Rebuild after every saved change to the content, templates, styles or catalogs, until Ctrl-C.
-
-    `stamp` fingerprints the inputs as they were when the first build started: a file saved while that
-    build ran is caught as soon as the watcher is ready.
-    """
-    from watchfiles import watch as changes
-
-    from .record import input_roots
-
-    roots = [str(p) for p in input_roots(project.content, project.root) if p.exists()]
-    ready = False
-    for batch in changes(
-        *roots, watch_filter=_relevant, raise_interrupt=False, rust_timeout=300, yield_on_timeout=True
-    ):
-        if not ready:  # the first (empty) batch means the watcher is in place
-            ready = True
-            if project.stamp() != stamp:
-                print("changed while building: building again", file=out, flush=True)
-                build_once(project, options, out, workers)
-            _get_workers_ready(project, options, workers)  # changes saved meanwhile come in the next batch
-            shown = ", ".join(str(shown_path(Path(r))) for r in roots)
-            print(f"watching {shown} (Ctrl-C to stop)", file=out, flush=True)
-            continue
-        if not batch:
-            continue
-        names = sorted({str(shown_path(Path(path))) for _, path in batch})
-        print(f"changed: {', '.join(names)}", file=out, flush=True)
-        build_once(project, options, out, workers)
+    for line in write_announcements(project, series, compiled, [sheets[code] for code in wanted]):
+        progress.line(line)
     return EXIT_OK
 
 
-def _get_workers_ready(project: Project, options: Options, workers: Workers) -> None:
-    """Have the worker processes rehearse one sheet before watching starts, so that the first rebuild is fast."""
-    from .content import load_series
-    from .pipeline import preparer, select
-
-    if options.check or options.jobs == 1:
-        return
-    try:
-        series = load_series(project.content)
-    except Exception:  # the next build reports whatever is wrong with the sources
-        return
-    if sheets := select(series, options):
-        workers.rehearse(preparer(project, series, options)(sheets[0]))
-
-
-def _relevant(change: object, path: str) -> bool:
-    name = Path(path).name
-    return not (name.startswith(".") or name.endswith((".tmp", ".pyc", "~")) or "__pycache__" in path)
+def _ranges(numbers: list[int]) -> str:
+    """Return numbers as ranges: 1–10, 12."""
+    parts: list[str] = []
+    for n in numbers:
+        if parts and n == int(parts[-1].split("–")[-1]) + 1:
+            parts[-1] = f"{parts[-1].split('–')[0]}–{n}"
+        else:
+            parts.append(str(n))
+    return ", ".join(parts)

@@ -1,4 +1,4 @@
-"""Small file helpers for the derived outputs: content hashes and atomic writes."""
+"""Small file helpers: content hashes, atomic writes, and paths as links and as the user reads them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 
 def sha256_of(path: Path) -> str:
@@ -35,3 +36,18 @@ def write_atomically(target: Path, data: bytes) -> bool:
         Path(temporary).unlink(missing_ok=True)
         raise
     return True
+
+
+def relative_path(path: Path, base: Path) -> str:
+    """Return the path of a file as seen from the folder `base`, with forward slashes: `../en/a.pdf`."""
+    return Path(os.path.relpath(path, base)).as_posix()
+
+
+def relative_link(path: Path, base: Path) -> str:
+    """Return a relative link from a page in the folder `base` to a file, escaped for an address."""
+    return quote(relative_path(path, base))
+
+
+def shown_path(path: Path) -> Path:
+    """Return a path as the user reads it: relative to the working folder when inside it."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path

@@ -18,8 +18,6 @@ from .files import write_atomically
 
 RECORD_FILE = "build-record.json"
 FORMAT = 1
-PACKAGE_DIR = Path(__file__).resolve().parent
-LOCALES_DIR = PACKAGE_DIR / "locales"  # the label catalogs, one folder per language
 
 
 @dataclass
@@ -101,13 +99,6 @@ def input_files(root: Path) -> Iterator[Path]:
                 yield Path(folder, name)
 
 
-def input_roots(content: Path, root: Path) -> list[Path]:
-    """Return the folders whose files can change a sheet: content, templates, styles and the code."""
-    roots = [content, root / "templates", root / "styles", PACKAGE_DIR]
-    # The catalogs normally live in the package, already walked; they are a root of their own only elsewhere.
-    return roots if LOCALES_DIR.is_relative_to(PACKAGE_DIR) else [*roots, LOCALES_DIR]
-
-
 def _engine_version() -> str:
     spec = importlib.util.find_spec("weasyprint")  # finds the package without importing it
     origin = Path(spec.origin) if spec and spec.origin else None
@@ -115,10 +106,10 @@ def _engine_version() -> str:
     return f"{sys.version} {dist[-1].name if dist else 'weasyprint?'}"
 
 
-def tree_stamp(content: Path, root: Path) -> str:
-    """Fingerprint every input file by name, size and modification time: cheap, for the no-op check."""
+def tree_stamp(roots: Iterable[Path]) -> str:
+    """Fingerprint every input file under `roots` by name, size and modification time: cheap, for the no-op check."""
     digest = hashlib.sha256(_engine_version().encode())
-    for folder in input_roots(content, root):
+    for folder in roots:
         for path in input_files(folder):
             stat = path.stat()
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
@@ -138,10 +129,10 @@ def digest_files(paths: Iterable[Path], base: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def shared_inputs(root: Path) -> str:
-    """Fingerprint what every sheet depends on: templates, styles, code, and the layout engine."""
+def shared_inputs(folders: Iterable[Path], leave_out: Path) -> str:
+    """Fingerprint, by content, the files under `folders` but those under `leave_out`, and the layout engine."""
     parts = [_engine_version()]
-    for folder in (root / "templates", root / "styles", PACKAGE_DIR):
-        files = [p for p in input_files(folder) if "locales" not in p.relative_to(folder).parts]
+    for folder in folders:
+        files = [p for p in input_files(folder) if not p.is_relative_to(leave_out)]
         parts.append(digest_files(files, folder))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()

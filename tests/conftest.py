@@ -20,7 +20,9 @@ import yaml
 from hypothesis import HealthCheck, settings
 
 from knowledge_bites.cli import main
-from knowledge_bites.content import load_settings
+from knowledge_bites.project import Project
+from knowledge_bites.render.languages import Languages
+from knowledge_bites.sources import Series, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,8 +74,8 @@ def practice(front_matter: str = GOOD_FRONT_MATTER, body: str = GOOD_BODY) -> st
 def _free_weasyprint_at_the_end():
     """Free the in-process builds' WeasyPrint set-up before Python shuts down (its font clean-up fails then)."""
     yield
-    if (pdf := sys.modules.get("knowledge_bites.pdf")) is not None:
-        pdf._printers.clear()
+    if (printer := sys.modules.get("knowledge_bites.printing.printer")) is not None:
+        printer._printers.clear()
     gc.collect()
 
 
@@ -122,6 +124,11 @@ def start_interruptible(command: list[str], cwd: Path) -> subprocess.Popen[str]:
     )
 
 
+def compiled_languages(series: Series) -> Languages:
+    """Compile the label catalogs of a series' languages, as a build does."""
+    return Languages.compile(series.settings, Project.at(ROOT).locales)
+
+
 def run_build(root: Path, *args: str) -> tuple[int, str]:
     """Run the build command in-process; return its exit status and everything it printed."""
     out = io.StringIO()
@@ -160,11 +167,10 @@ class ShippedSheet:
 
 def shipped_sheets() -> list[ShippedSheet]:
     """Return every sheet of the shipped series, in series order (read at collection time, to name the tests)."""
-    from knowledge_bites.content import load_series
-    from knowledge_bites.pipeline import pdf_name
+    from knowledge_bites.sources import load_series
 
     series = load_series(ROOT / "content")
-    return [ShippedSheet(s.key, s.lang, Path(s.lang) / pdf_name(series, s)) for s in series.sheets]
+    return [ShippedSheet(s.key, s.lang, Path(s.lang) / series.pdf_name(s)) for s in series.sheets]
 
 
 @dataclass(frozen=True)
@@ -180,20 +186,18 @@ class LaidOutSheet:
 @pytest.fixture(scope="session")
 def shipped_layouts() -> dict[str, LaidOutSheet]:
     """Lay out every shipped sheet once (no PDF written), the way the build does, for layout checks."""
-    from knowledge_bites.content import load_series
-    from knowledge_bites.i18n import Language
-    from knowledge_bites.pdf import Printer
-    from knowledge_bites.render import Renderer
+    from knowledge_bites.printing.printer import Printer
+    from knowledge_bites.render.sheet import Renderer
+    from knowledge_bites.sources import load_series
 
     series = load_series(ROOT / "content")
-    languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
-    renderer = Renderer(ROOT / "templates", ROOT, series, languages)
+    renderer = Renderer(ROOT / "templates", ROOT, series, compiled_languages(series))
     printer = Printer(ROOT / "styles", [ROOT / "styles", ROOT / "content"])
     layouts = {}
     for sheet in series.sheets:
-        document, _ = printer.layout(renderer.render(sheet).html, ROOT.as_uri() + "/")
+        document, _ = printer.layout(renderer.render(sheet), ROOT.as_uri() + "/")
         if len(document.pages) < 2:  # a short sheet: the build moves the closing block to page 2
-            document, _ = printer.layout(renderer.render(sheet, short=True).html, ROOT.as_uri() + "/")
+            document, _ = printer.layout(renderer.render(sheet, short=True), ROOT.as_uri() + "/")
         layouts[sheet.key] = LaidOutSheet(sheet.key, sheet.lang, sheet.meta.title, document)
     return layouts
 

@@ -9,8 +9,8 @@ from typing import get_args
 import pikepdf
 import pytest
 
-from knowledge_bites.content import SeriesSettings
-from knowledge_bites.profiles import DEFAULT_PROFILE, PROFILES
+from knowledge_bites.printing.profiles import DEFAULT_PROFILE, PROFILES
+from knowledge_bites.sources import SeriesSettings
 
 from .conftest import GOOD_FRONT_MATTER, practice, shipped_sheets
 from .conftest import run_build as run
@@ -152,14 +152,24 @@ def test_body_image_without_alternative_text_fails_its_sheet(scratch, tmp_path, 
 
 
 def test_a_pdf_that_would_not_meet_its_standard_is_not_written(root, tmp_path):
-    from knowledge_bites.jobs import Locator, PrintJob
-    from knowledge_bites.pipeline import Options, Project, _print
+    from knowledge_bites.locations import Locator
+    from knowledge_bites.printing.job import PrintJob, print_sheet
 
     html = '<html lang="en"><title>T</title><img src="styles/logo.svg"></html>'
     source = root / "content" / "practices" / "sheet.en.md"
     target = tmp_path / "sheet.pdf"
-    job = PrintJob("sheet.en", source, target, "test", "accessible", html, html, (), (), Locator((), "", 1))
-    result = _print(job, Project.at(root, output=tmp_path), Options())
+    job = PrintJob(
+        key="sheet.en",
+        source=source,
+        target=target,
+        identity="test",
+        pdf_profile="accessible",
+        html=html,
+        short_html=html,
+        sections=(),
+        locator=Locator((), "", 1),
+    )
+    result = print_sheet(job, root=root, styles=root / "styles", asset_roots=[root / "styles", root / "content"])
     assert result.status == "failed"
     assert any(
         p.severity == "error" and re.search(r"Image .*logo\.svg.* has no required alt", p.message)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge_bites.content import PartialDate, load_series, load_settings, load_sheet
 from knowledge_bites.problems import SeriesConfigError
+from knowledge_bites.sources import PartialDate, load_series, load_settings, load_sheet
 
 from .conftest import GOOD_FRONT_MATTER, practice
 
@@ -37,7 +37,7 @@ def test_good_front_matter_loads(scratch, settings):
     assert sheet.meta.key_figures[0].as_of == PartialDate(2019, 12)
     assert sheet.lang == "en" and sheet.slug == "entrepreneurship"
     assert sheet.line_of("countries") == 6
-    assert sheet.line_of_heading("Recommendations") == 21
+    assert [(s.title, s.line) for s in sheet.sections] == [("Context", 17), ("Recommendations", 21)]
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from knowledge_bites.cli import parser
-from knowledge_bites.content import PracticeMeta, SeriesSettings
+from knowledge_bites.sources import PracticeMeta, SeriesSettings
 
 
 def test_readme_documents_every_front_matter_field_and_setting(root):

@@ -14,7 +14,7 @@ searches = []
 search = ctypes.util.find_library
 ctypes.util.find_library = lambda name: searches.append(name) or search(name)
 {system}
-from knowledge_bites import pdf
+from knowledge_bites.printing import printer as pdf
 pages = pdf.HTML(string="<p>Reintegration</p>").render().pages
 print(len(searches) > 0, len(pages), ctypes.util.find_library.__name__)
 """
@@ -22,7 +22,7 @@ print(len(searches) > 0, len(pages), ctypes.util.find_library.__name__)
 # A system where no library loads under the names WeasyPrint gives, only under one that the search finds.
 FOUND_ONLY_BY_SEARCH = """
 import cffi.api
-from knowledge_bites import engine
+from knowledge_bites.printing import engine
 load = cffi.api._load_backend_lib
 def load_if_searched(backend, name, flags):
     if ctypes.util.find_library is engine._not_searched:

@@ -16,11 +16,10 @@ import yaml
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from knowledge_bites.content import PracticeMeta, load_series
-from knowledge_bites.i18n import Language
-from knowledge_bites.render import Renderer
+from knowledge_bites.render.sheet import Renderer
+from knowledge_bites.sources import PracticeMeta, load_series
 
-from .conftest import GOOD_FRONT_MATTER, ROOT, recording_opens, run_build
+from .conftest import GOOD_FRONT_MATTER, ROOT, compiled_languages, recording_opens, run_build
 
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 NAME = "03-entrepreneurship.en.md"
@@ -213,9 +212,8 @@ def test_rendering_never_crashes_and_leaves_nothing_active(source):
         event("loaded" if series.sheets else "refused")
         if not series.sheets:
             return
-        languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
-        rendered = Renderer(ROOT / "templates", ROOT, series, languages).render(series.sheets[0])
-        body = rendered.html.split('<main class="body">')[1].split("</main>")[0]
+        rendered = Renderer(ROOT / "templates", ROOT, series, compiled_languages(series)).render(series.sheets[0])
+        body = rendered.split('<main class="body">')[1].split("</main>")[0]
         assert not re.search(r"<(script|style|iframe|link|object|meta|base)\b", body, re.IGNORECASE)
         assert not re.search(r"\son\w+\s*=", body, re.IGNORECASE)
         for address in _ADDRESSES.findall(body):

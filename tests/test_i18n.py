@@ -6,18 +6,23 @@ from datetime import date
 
 import pytest
 
-from knowledge_bites.content import PartialDate, Period
-from knowledge_bites.i18n import Language, load_translations
+from knowledge_bites.project import Project
+from knowledge_bites.render.languages import Language, load_translations
+from knowledge_bites.sources import PartialDate, Period
+
+from .conftest import ROOT
+
+LOCALES = Project.at(ROOT).locales
 
 
 @pytest.fixture
 def english(settings) -> Language:
-    return Language.for_series(settings, "en")[0]
+    return Language.for_series(settings, "en", LOCALES)[0]
 
 
 @pytest.fixture
 def spanish(settings) -> Language:
-    return Language.for_series(settings, "es")[0]
+    return Language.for_series(settings, "es", LOCALES)[0]
 
 
 def test_long_dates(english, spanish):
@@ -70,18 +75,18 @@ def test_every_template_label_is_translated(root):
         )
     }
     assert "Key figures" in labels
-    translations, problems = load_translations("es", reference=False)
+    translations, problems = load_translations(LOCALES, "es", reference=False)
     assert problems == []
     untranslated = sorted(label for label in labels if translations.gettext(label) == label)
     assert untranslated == []
 
 
 def test_missing_translation_falls_back_to_english_and_is_reported(tmp_path, root):
-    source = (root / "knowledge_bites/locales/es/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    source = (LOCALES / "es/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
     catalog = tmp_path / "es" / "LC_MESSAGES" / "messages.po"
     catalog.parent.mkdir(parents=True)
     catalog.write_text(source.replace('msgstr "Cifras clave"', 'msgstr ""'), encoding="utf-8")
-    translations, problems = load_translations("es", reference=False, locales_dir=tmp_path)
+    translations, problems = load_translations(tmp_path, "es", reference=False)
     assert translations.gettext("Key figures") == "Key figures"
     assert translations.gettext("Region") == "Región"
     assert [p.message for p in problems] == ['missing translation of "Key figures": English is used']
@@ -89,5 +94,5 @@ def test_missing_translation_falls_back_to_english_and_is_reported(tmp_path, roo
 
 
 def test_a_language_without_catalog_is_reported(tmp_path):
-    _, problems = load_translations("fr", reference=False, locales_dir=tmp_path)
+    _, problems = load_translations(tmp_path, "fr", reference=False)
     assert [p.message for p in problems] == ["no catalog for language 'fr': every label falls back to English"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run_build, start_interruptible
+from .conftest import ROOT, compiled_languages, run_build, start_interruptible
 
 PRACTICES = ["01-cash-for-work-guinea", "02-employment-through-training-burkina-faso"]
 
@@ -80,7 +80,12 @@ def test_touching_a_file_without_changing_it_rebuilds_nothing(project):
         # A title: that sheet, and the sheets of its language that list it among the other practices.
         (f"content/practices/{PRACTICES[1]}.es.md", 'title: "', 'title: "Nuevo: ', ["01-es", "02-es"]),
         # A label catalog: the sheets of that language.
-        ("knowledge_bites_catalog", 'msgstr "Cifras clave"', 'msgstr "Cifras principales"', ["01-es", "02-es"]),
+        (
+            "templates/locales/es/LC_MESSAGES/messages.po",
+            'msgstr "Cifras clave"',
+            'msgstr "Cifras principales"',
+            ["01-es", "02-es"],
+        ),
         # Series settings, templates, styles and fonts: every sheet.
         (
             "content/series.yaml",
@@ -98,18 +103,8 @@ def test_touching_a_file_without_changing_it_rebuilds_nothing(project):
     ],
     ids=["source", "title", "catalog", "settings", "template", "style"],
 )
-def test_each_kind_of_change_rebuilds_what_depends_on_it(project, path, old, new, expected, monkeypatch, tmp_path):
-    if path == "knowledge_bites_catalog":
-        # Catalogs live in the package: point the build at a changed copy.
-        from knowledge_bites import record
-
-        catalogs = tmp_path / "locales"
-        shutil.copytree(record.LOCALES_DIR, catalogs)
-        monkeypatch.setattr(record, "LOCALES_DIR", catalogs)
-        target = catalogs / "es" / "LC_MESSAGES" / "messages.po"
-    else:
-        target = project / path
-    edit(target, old, new)
+def test_each_kind_of_change_rebuilds_what_depends_on_it(project, path, old, new, expected):
+    edit(project / path, old, new)
     status, log = build(project)
     assert status == 0, log
     assert built(log) == expected
@@ -197,22 +192,28 @@ def test_watch_rebuilds_the_sheet_of_each_saved_change(tmp_path):
 
 def test_workers_kept_between_builds_print_with_the_styles_of_each_build(tmp_path):
     """Under --watch the worker processes live from one build to the next; a style edited in between is used."""
-    from knowledge_bites.content import load_series
-    from knowledge_bites.pipeline import Options, Project, Workers
-    from knowledge_bites.pipeline import build as build_series
+    from knowledge_bites.pipeline import Options
+    from knowledge_bites.pipeline import build as build_sheets
+    from knowledge_bites.project import Project
+    from knowledge_bites.sources import load_series
+    from knowledge_bites.workers import Workers
+
+    def build_series(project: Project, workers: Workers | None = None):
+        series = load_series(project.content)
+        return build_sheets(project, series, compiled_languages(series), options=options, workers=workers)
 
     project = Project.at(make_project(tmp_path / "watched"))
     options = Options(jobs=2, only=(1,), languages=("en",))
     pdf = project.output / "en" / "knowledge-bites-01-cash-for-work-guinea-en.pdf"
-    with Workers(project, options) as workers:
-        assert build_series(project, load_series(project.content), options, lambda r: None, workers=workers).ok
+    with Workers(project, options.limits) as workers:
+        assert build_series(project, workers).ok
         before, pool = pdf.read_bytes(), workers.pool
         edit(project.styles / "brand.css", "--brand: #0d3b54;", "--brand: #0d4b54;")
-        report = build_series(project, load_series(project.content), options, lambda r: None, workers=workers)
+        report = build_series(project, workers)
         assert report.count("built") == 1 and workers.pool is pool
     after = pdf.read_bytes()
     assert after != before
     # Byte for byte what a fresh build with the edited styles prints: no worker kept the old stylesheet.
     fresh = Project.at(project.root, output=tmp_path / "fresh")
-    assert build_series(fresh, load_series(fresh.content), options, lambda r: None).ok
+    assert build_series(fresh).ok
     assert (fresh.output / "en" / pdf.name).read_bytes() == after

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, practice, run_build, start_interruptible
+from .conftest import ROOT, compiled_languages, practice, run_build, start_interruptible
 
 
 def two_practices(scratch):
@@ -77,18 +77,21 @@ def test_progress_counts_each_sheet_once_as_it_is_printed_while_the_log_keeps_se
     from tqdm import tqdm
 
     from knowledge_bites.cli import Progress
-    from knowledge_bites.content import load_series
-    from knowledge_bites.pipeline import Options, Project, build
+    from knowledge_bites.pipeline import BuildEvents, Options, build
+    from knowledge_bites.project import Project
+    from knowledge_bites.sources import load_series
+
+    class Told(BuildEvents):
+        def result(self, result):
+            results.append(result)
+
+        def finished(self, key):
+            finished.append(key)
 
     project = Project.at(ROOT, shipped_copy, tmp_path / "out")
     results, finished = [], []
-    report = build(
-        project,
-        load_series(shipped_copy),
-        Options(jobs=2, only=(1, 2, 3)),
-        results.append,
-        on_finished=finished.append,
-    )
+    series = load_series(shipped_copy)
+    report = build(project, series, compiled_languages(series), options=Options(jobs=2, only=(1, 2, 3)), events=Told())
     assert report.ok
     keys = [r.key for r in results]
     assert [k.split("-")[0] + k[-3:] for k in keys] == ["01.en", "01.es", "02.en", "02.es", "03.en", "03.es"]
@@ -107,12 +110,15 @@ def test_progress_counts_each_sheet_once_as_it_is_printed_while_the_log_keeps_se
 
 def test_workers_are_replaced_after_their_quota_and_every_sheet_is_built(shipped_copy, tmp_path):
     """A worker that retires after its quota of sheets is replaced; the build neither hangs nor loses a sheet."""
-    from knowledge_bites.content import load_series
-    from knowledge_bites.pipeline import Options, Project, build
+    from knowledge_bites.pipeline import Options, build
+    from knowledge_bites.project import Project
+    from knowledge_bites.sources import load_series
 
     project = Project.at(ROOT, shipped_copy, tmp_path / "out")
-    results = []
-    report = build(project, load_series(shipped_copy), Options(jobs=2, only=(1, 2, 3), recycle=1), results.append)
+    series = load_series(shipped_copy)
+    options = Options(jobs=2, only=(1, 2, 3), recycle=1)
+    report = build(project, series, compiled_languages(series), options=options)
     assert report.ok
+    results = report.results
     assert [r.key.split("-")[0] + r.key[-3:] for r in results] == ["01.en", "01.es", "02.en", "02.es", "03.en", "03.es"]
     assert all(r.status == "built" for r in results)

@@ -17,12 +17,13 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from knowledge_bites import bundles, thumbnails
-from knowledge_bites.content import load_series
-from knowledge_bites.newsletter import derive
-from knowledge_bites.pipeline import BuildReport, Project, SheetResult
+from knowledge_bites.outputs import bundles, thumbnails
+from knowledge_bites.outputs.newsletter import derive
+from knowledge_bites.pipeline import BuildReport, SheetResult
+from knowledge_bites.project import Project
+from knowledge_bites.sources import load_series
 
-from .conftest import GOOD_FRONT_MATTER, ROOT, practice
+from .conftest import GOOD_FRONT_MATTER, ROOT, compiled_languages, practice
 from .conftest import run_build as run
 
 EDITION = "2026-11-23"  # the newest `published` date of the shipped series
@@ -90,7 +91,7 @@ def test_thumbnails_follow_the_pdf_bytes_not_the_build_list(shipped_build, serie
     # As an incremental build reports it: nothing rebuilt, every sheet "up to date".
     report = BuildReport(results=[SheetResult(s.key, s.source, "up to date") for s in series.sheets])  # type: ignore[arg-type]
 
-    result = derive(Project.at(root, output=output), series, report)
+    result = derive(Project.at(root, output=output), series, compiled_languages(series), report)
 
     assert (result.thumbnails_made, result.thumbnails_kept, result.problems) == (1, 19, [])
     after = {png.name: png.read_bytes() for png in (output / "thumbnails").glob("*.png")}
@@ -180,7 +181,7 @@ def test_outputs_are_byte_identical_when_nothing_changed(shipped_build, series, 
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
     report = BuildReport(results=[SheetResult(s.key, s.source, "built") for s in series.sheets])
 
-    result = derive(Project.at(root, output=output), series, report)
+    result = derive(Project.at(root, output=output), series, compiled_languages(series), report)
 
     assert result.thumbnails_made == 0
     for path in ["index.html", *(f"bundles/{p.name}" for p in (output / "bundles").iterdir())]:
@@ -428,11 +429,12 @@ def test_a_large_photo_is_downsampled_to_print_resolution(tmp_path, root):
 def test_every_label_of_the_new_templates_is_translated(root):
     from babel.messages.extract import extract_from_dir
 
-    from knowledge_bites.i18n import load_translations
+    from knowledge_bites.project import Project
+    from knowledge_bites.render.languages import load_translations
 
     method_map = [("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
     labels = {m[2] if isinstance(m[2], str) else m[2][0] for m in extract_from_dir(str(root), method_map=method_map)}
     assert {"Catalogue of the series", "PRACTICE #%(number)s: %(title)s", "Write to us at %(email)s."} <= labels
-    translations, problems = load_translations("es", reference=False)
+    translations, problems = load_translations(Project.at(root).locales, "es", reference=False)
     assert problems == []
     assert sorted(label for label in labels if translations.gettext(label) == label) == []

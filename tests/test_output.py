@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 
-from knowledge_bites import i18n
 from knowledge_bites.lock import OutputBusyError, output_lock
-from knowledge_bites.pdf import Printer
+from knowledge_bites.printing.printer import Printer
 
 from .conftest import GOOD_BODY, GOOD_FRONT_MATTER, ROOT, only_languages, practice, run_build
 
@@ -65,22 +65,22 @@ def test_strict_turns_warnings_into_failures(scratch, tmp_path):
     assert f"failed  {scratch}/practices/05-raw-html.en.md" in log
 
 
-def test_strict_fails_the_sheets_of_a_language_with_a_missing_translation(scratch, tmp_path, monkeypatch):
-    catalog = tmp_path / "locales" / "es" / "LC_MESSAGES" / "messages.po"
-    catalog.parent.mkdir(parents=True)
-    source = i18n.catalog_path("es").read_text(encoding="utf-8")
+def test_strict_fails_the_sheets_of_a_language_with_a_missing_translation(scratch, tmp_path):
+    project = tmp_path / "project"  # templates and styles of its own, with a label missing from the catalog
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copytree(ROOT / "styles", project / "styles")
+    catalog = project / "templates" / "locales" / "es" / "LC_MESSAGES" / "messages.po"
+    source = catalog.read_text(encoding="utf-8")
     catalog.write_text(source.replace('msgstr "Cifras clave"', 'msgstr ""'), encoding="utf-8")
-    shipped = i18n.catalog_path
-    monkeypatch.setattr(i18n, "catalog_path", lambda lang, locales_dir=None: catalog if lang == "es" else shipped(lang))
     write(scratch, "03-entrepreneurship.en.md", practice())
     write(scratch, "03-entrepreneurship.es.md", practice())
     out = tmp_path / "out"
-    status, log = run_build(ROOT, "--content", str(scratch), "--output", str(out), "--jobs", "1")
+    status, log = run_build(project, "--content", str(scratch), "--output", str(out), "--jobs", "1")
     assert status == 0, log
     assert "messages.po:" in log and 'warning: missing translation of "Key figures": English is used' in log
     assert len(pdfs(out)) == 2
     strict = tmp_path / "strict"
-    status, log = run_build(ROOT, "--content", str(scratch), "--output", str(strict), "--strict", "--jobs", "1")
+    status, log = run_build(project, "--content", str(scratch), "--output", str(strict), "--strict", "--jobs", "1")
     assert status == 1, log
     assert pdfs(strict) == ["knowledge-bites-03-entrepreneurship-en.pdf"]
     assert f"failed  {scratch}/practices/03-entrepreneurship.es.md" in log

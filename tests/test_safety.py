@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge_bites.content import load_series
-from knowledge_bites.pdf import Printer, SandboxFetcher
+from knowledge_bites.printing.printer import Printer, SandboxFetcher
+from knowledge_bites.sources import load_series
 
 from .conftest import GOOD_FRONT_MATTER, ROOT, only_languages, practice, recording_opens, run_build
 

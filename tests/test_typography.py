@@ -10,12 +10,11 @@ import pyphen
 import pytest
 from weasyprint.formatting_structure import boxes
 
-from knowledge_bites.content import load_series
-from knowledge_bites.i18n import Language
-from knowledge_bites.pdf import Printer
-from knowledge_bites.render import Renderer
+from knowledge_bites.printing.printer import Printer
+from knowledge_bites.render.sheet import Renderer
+from knowledge_bites.sources import load_series
 
-from .conftest import GOOD_FRONT_MATTER, practice
+from .conftest import GOOD_FRONT_MATTER, compiled_languages, practice
 
 PT = 4 / 3  # CSS px per point
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
@@ -215,10 +214,9 @@ def test_long_titles_fit_their_band_at_a_readable_size(scratch, root, length):
     (scratch / "practices" / "03-entrepreneurship.es.md").write_text(practice(front), encoding="utf-8")
     series = load_series(scratch)
     assert not [p for p in series.problems if p.severity == "error"], series.problems
-    languages = {code: Language.for_series(series.settings, code)[0] for code in series.settings.languages}
-    renderer = Renderer(root / "templates", root, series, languages)
+    renderer = Renderer(root / "templates", root, series, compiled_languages(series))
     document, _ = Printer(root / "styles", [root / "styles", scratch]).layout(
-        renderer.render(series.sheets[0]).html, root.as_uri() + "/"
+        renderer.render(series.sheets[0]), root.as_uri() + "/"
     )
     check_title("scratch", title, document)
     size, _ = title_rule(title)

@@ -1,21 +1,17 @@
-"""What a worker process is given to print: plain data, rendered by the main process.
+"""Where the parts of a sheet were written in its source: its sections and its text.
 
-Workers receive a sheet's HTML, ready to lay out, and the few facts they need to report on it. They never load
-the content model, Markdown or the templates, so they start sooner, and under --watch they live from one build
-to the next whatever changed in the content.
+Plain data, made when the sources are loaded and carried to the worker processes, so that a problem found in
+the laid-out sheet (a section that spilled, a word that runs off the page) points at a line of the source.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
-from .problems import Problem
 
 
 @dataclass(frozen=True)
 class Section:
-    """A `##` section of the body, as the two-page check reports it."""
+    """A `##` section of the body: its element id in the sheet, heading, length in words and file line."""
 
     id: str
     title: str
@@ -43,19 +39,3 @@ class Locator:
             if needle in body_line:
                 return self.body_line + offset, None
         return None, None
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    """One sheet to lay out and, if it keeps to its two pages, to write as a PDF."""
-
-    key: str
-    source: Path
-    target: Path
-    identity: str  # the PDF's stable document identifier is derived from it
-    pdf_profile: str
-    html: str
-    short_html: str  # the same sheet with its closing block on page 2, for a text too short to reach it
-    sections: tuple[Section, ...]
-    problems: tuple[Problem, ...]  # what rendering noticed
-    locator: Locator

@@ -1,8 +1,9 @@
-"""Language of a sheet: gettext labels from the .po catalogs, and Babel for dates, numbers, countries."""
+"""The languages of the series: gettext labels from the .po catalogs, and Babel for dates, numbers, countries."""
 
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -16,23 +17,20 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
-from . import record
-from .content import PartialDate, Period, SeriesSettings
-from .problems import Problem
+from ..problems import Problem
+from ..sources import PartialDate, Period, SeriesSettings
 
 DOMAIN = "messages"
 
 
-def catalog_path(lang: str, locales_dir: Path | None = None) -> Path:
-    """Return where the .po catalog of a language lives."""
-    return (locales_dir or record.LOCALES_DIR) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(locales: Path, lang: str) -> Path:
+    """Return where the .po catalog of a language lives in the catalogs folder."""
+    return locales / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def load_translations(
-    lang: str, reference: bool, locales_dir: Path | None = None
-) -> tuple[gettext.NullTranslations, list[Problem]]:
+def load_translations(locales: Path, lang: str, *, reference: bool) -> tuple[gettext.NullTranslations, list[Problem]]:
     """Compile a language's .po catalog in memory; report labels that will fall back to English."""
-    path = catalog_path(lang, locales_dir)
+    path = catalog_path(locales, lang)
     if not path.exists():
         if reference:
             return gettext.NullTranslations(), []
@@ -68,11 +66,10 @@ class Language:
     country_names: dict[str, str]
 
     @classmethod
-    def for_series(
-        cls, settings: SeriesSettings, code: str, locales_dir: Path | None = None
-    ) -> tuple[Language, list[Problem]]:
+    def for_series(cls, settings: SeriesSettings, code: str, locales: Path) -> tuple[Language, list[Problem]]:
         """Build the language `code` of the series, with the problems of its catalog."""
-        translations, problems = load_translations(code, code == settings.reference_language, locales_dir)
+        reference = code == settings.reference_language
+        translations, problems = load_translations(locales, code, reference=reference)
         locale = Locale.parse(settings.languages[code])
         return cls(code, locale, translations, dict(settings.country_names.get(code, {}))), problems
 
@@ -112,3 +109,31 @@ class Language:
     def join(self, items: list[str]) -> str:
         """Join items as a sentence list: 'a, b y c'."""
         return format_list(items, locale=self.locale) if items else ""
+
+
+@dataclass(frozen=True)
+class Languages:
+    """Every language of the series, each catalog compiled once for a whole build and handed to every stage."""
+
+    by_code: dict[str, Language]
+    problems: tuple[Problem, ...]  # what the catalogs lack: labels that fall back to English
+    falling_back: frozenset[str]  # languages some of whose labels fall back to English
+
+    @classmethod
+    def compile(cls, settings: SeriesSettings, locales: Path) -> Languages:
+        """Compile the catalog of every language of the series, from the catalogs folder `locales`."""
+        by_code: dict[str, Language] = {}
+        problems: list[Problem] = []
+        falling_back = set()
+        for code in settings.languages:
+            by_code[code], found = Language.for_series(settings, code, locales)
+            problems.extend(found)
+            if any(p.severity == "warning" for p in found):
+                falling_back.add(code)
+        return cls(by_code, tuple(problems), frozenset(falling_back))
+
+    def __getitem__(self, code: str) -> Language:
+        return self.by_code[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.by_code)

@@ -16,9 +16,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 # A printed sheet needs at most about 2,500 pixels across; a camera photo has 12 to 50 megapixels.
@@ -185,22 +182,3 @@ def _svg_reference_problem(reference: str) -> str | None:
                 return f"the SVG embeds an image that cannot be used: {problem}"
         return None
     return f"the SVG refers to an outside file '{reference[:60]}', which is not read: embed it or remove the reference"
-
-
-class _ImageCollector(Treeprocessor):
-    def run(self, root: ElementTree.Element) -> None:
-        self.found = [element.get("src", "") for element in root.iter("img")]
-
-
-class _CollectorExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
-        self.processor = _ImageCollector(md)
-        md.treeprocessors.register(self.processor, "kb_images", 0)
-
-
-@lru_cache(maxsize=4096)  # under --watch, the sources that did not change are not converted again
-def markdown_images(body: str) -> tuple[str, ...]:
-    """Return the source of every Markdown image in the body (`![alt](images/chart.png)`), in order."""
-    collector = _CollectorExtension()
-    markdown.Markdown(extensions=["sane_lists", "tables", collector]).convert(body)
-    return tuple(getattr(collector.processor, "found", []))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .files import write_atomically
+from ..files import write_atomically
 
 # Unix, regular file, rw-r--r--: the same on every machine, whatever the umask.
 FILE_MODE = 0o100644

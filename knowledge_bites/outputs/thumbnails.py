@@ -11,10 +11,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, PngImagePlugin
 
-from .files import write_atomically
+from ..files import write_atomically
 
-# Newsletter width (shown at 300 px in the announcement, sharp on high-density screens) and a larger preview.
+# Newsletter width and a larger preview, in pixels.
 WIDTHS = (600, 1200)
+# The announcement shows the newsletter picture at half its pixels, so that it is sharp on high-density screens.
+EMAIL_WIDTH = WIDTHS[0] // 2
 # Stored in each PNG with the hash of its PDF: a PNG is remade when either differs. Change it when the way
 # pictures are made changes, so that every PNG is made again.
 RECIPE = "page 1, pdfium, widest trimmed to size, Lanczos from it, 256-colour octree palette"

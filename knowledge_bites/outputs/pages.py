@@ -2,38 +2,42 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
+import tinycss2
 from babel import Locale
 from jinja2 import Environment, select_autoescape
 from PIL import Image
 
-from . import __version__
+from ..files import relative_link
+from ..render.facts import series_facts, sheet_facts
+from ..render.languages import Language, Languages
+from ..render.templating import environment
+from ..sources import Series, Sheet
 from .bundles import Bundle
-from .content import Series, Sheet
-from .i18n import Language
 from .manifest import SheetEntry
-from .templating import environment
-from .thumbnails import Thumbnail
+from .thumbnails import EMAIL_WIDTH, Thumbnail
 
 CATALOGUE_TEMPLATE = "catalogue.html"
 EDITION_TEMPLATE = "catalogue-edition.html"
 ANNOUNCEMENT_TEMPLATES = ("announcement.html", "announcement.txt")
 PRACTICE_LINE_TEMPLATE = "announcement-practice.txt"
-_TOKEN = re.compile(r"--([a-z0-9-]+)\s*:\s*([^;]+);")
 
 
 def brand_tokens(css: str) -> dict[str, str]:
     """Return the brand tokens of brand.css (`--on-brand: #fff;` gives `on_brand`), for e-mail's inline styles."""
-    return {
-        name.replace("-", "_"): value.strip()
-        for name, value in _TOKEN.findall(re.sub(r"/\*.*?\*/", "", css, flags=re.S))
-    }
+    tokens = {}
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+            if declaration.type == "declaration" and declaration.name.startswith("--"):
+                value = tinycss2.serialize(declaration.value).strip()
+                tokens[declaration.name[2:].replace("-", "_")] = value
+    return tokens
 
 
 def kilobytes(language: Language, size: int) -> str:
@@ -62,16 +66,15 @@ class Assets:
 class Pages:
     """One Jinja2 environment per language: HTML templates are autoescaped, text templates are not."""
 
-    def __init__(self, templates: Path, styles: Path, series: Series) -> None:
+    def __init__(self, templates: Path, styles: Path, series: Series, languages: Languages) -> None:
         self.series = series
         self.assets = Assets.read(styles)
-        settings = series.settings
-        self.languages = {code: Language.for_series(settings, code)[0] for code in settings.languages}
+        self.languages = languages
         self.envs: dict[str, Environment] = {}
-        for code, language in self.languages.items():
+        for code in languages:
             self.envs[code] = environment(
                 templates,
-                language.translations,
+                languages[code].translations,
                 "pages",
                 autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
                 keep_trailing_newline=True,
@@ -92,46 +95,12 @@ class Pages:
 
     def common(self, lang: str) -> dict[str, Any]:
         """Return the series facts every page shows, in one language."""
-        settings = self.series.settings
-        return {
-            "lang": lang,
-            "version": __version__,
-            "series_name": settings.series_name[lang],
-            "short_name": settings.short_name[lang],
-            "publisher": settings.publisher[lang],
-            "launched": settings.launched,
-            "contact_email": settings.contact_email,
-            "cta_text": settings.call_to_action.text[lang],
-            "cta_link_text": settings.call_to_action.link_text[lang],
-            "cta_url": settings.call_to_action.url,
-            "disclaimer": settings.disclaimer[lang],
-            "practices_count": len({sheet.meta.number for sheet in self.series.sheets}),
-        }
+        practices = len({sheet.meta.number for sheet in self.series.sheets})
+        return series_facts(self.series.settings, lang) | {"practices_count": practices}
 
     def sheet_facts(self, sheet: Sheet, lang: str) -> dict[str, Any]:
         """Return the facts of one sheet, formatted in the language of the page that shows them."""
-        language = self.languages[lang]
-        meta = sheet.meta
-        return {
-            "number": meta.number,
-            "title": meta.title,
-            "title_lang": sheet.lang,
-            "classification": meta.classification,
-            "classification_reason": meta.classification_reason,
-            "countries": language.join([language.country(code) for code in meta.countries]),
-            "published": language.date(meta.published),
-            "summary": meta.summary,
-            "project": meta.project,
-            "funder": meta.funder,
-            "key_figures": [
-                {
-                    "value": language.number(figure.value, figure.unit),
-                    "label": figure.label,
-                    "as_of": language.partial_date(figure.as_of) if figure.as_of else None,
-                }
-                for figure in meta.key_figures
-            ],
-        }
+        return sheet_facts(sheet, self.languages[lang], self.series.settings)
 
     # --- The catalogue: output/index.html ---------------------------------------------------------
 
@@ -163,11 +132,11 @@ class Pages:
             cards.append(
                 self.sheet_facts(shown.sheet, lang)
                 | {
-                    "pdf": _href(shown.pdf, output),
+                    "pdf": relative_link(shown.pdf, output),
                     "thumbnail": _picture(shown.thumbnails, output),
                     "downloads": [
                         {
-                            "href": _href(e.pdf, output),
+                            "href": relative_link(e.pdf, output),
                             "code": e.language,
                             "language": _capitalised(self.language_name(e.sheet.lang, lang)),  # type: ignore[union-attr]
                             "size": kilobytes(language, e.size or 0),
@@ -184,7 +153,7 @@ class Pages:
             ],
             "bundles": [
                 {
-                    "href": _href(bundle.path, output),
+                    "href": relative_link(bundle.path, output),
                     "language": self.language_name(bundle.language, lang) if bundle.language else None,
                     "size": kilobytes(language, size),
                 }
@@ -217,8 +186,8 @@ class Pages:
         if thumbnail is not None:
             with Image.open(thumbnail) as image:
                 width, height = image.size
-            shown = 300  # half the newsletter width; the picture has twice the pixels for sharp screens
-            picture = {"src": _href(thumbnail, folder), "width": shown, "height": round(height * shown / width)}
+            shown = EMAIL_WIDTH
+            picture = {"src": relative_link(thumbnail, folder), "width": shown, "height": round(height * shown / width)}
         context = (
             self.common(lang)
             | self.sheet_facts(sheet, lang)
@@ -234,11 +203,6 @@ class Pages:
         return {template.rsplit(".", 1)[1]: self.render(lang, template, context) for template in ANNOUNCEMENT_TEMPLATES}
 
 
-def _href(path: Path, base: Path) -> str:
-    """Return a relative link from a page in `base` to a file."""
-    return quote(Path(os.path.relpath(path, base)).as_posix())
-
-
 def _capitalised(name: str) -> str:
     return name[:1].upper() + name[1:]
 
@@ -251,4 +215,9 @@ def _picture(thumbnails: tuple[Thumbnail, ...], output: Path) -> dict[str, Any] 
     large = max(thumbnails, key=lambda t: t.width)
     with Image.open(small.path) as image:
         width, height = image.size
-    return {"src": _href(small.path, output), "preview": _href(large.path, output), "width": width, "height": height}
+    return {
+        "src": relative_link(small.path, output),
+        "preview": relative_link(large.path, output),
+        "width": width,
+        "height": height,
+    }

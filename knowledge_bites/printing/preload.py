@@ -1,6 +1,6 @@
 """What the server that worker processes fork from loads before the first sheet: WeasyPrint and the printing code.
 
-Only that server imports this module (pipeline.PRELOAD). It ends when the build command does, and then has
+Only that server imports this module (workers.PRELOAD). It ends when the build command does, and then has
 nothing to save or tear down: it leaves at once rather than spend about 70 ms unloading WeasyPrint, during which
 it still holds the command's output open (a caller reading that output, such as `| tee`, waits for it).
 Workers forked from it never run these exit handlers: they leave through `os._exit` themselves.
@@ -9,6 +9,6 @@ Workers forked from it never run these exit handlers: they leave through `os._ex
 import atexit
 import os
 
-from . import pdf  # noqa: F401
+from . import contract, job, printer  # noqa: F401
 
 atexit.register(os._exit, 0)

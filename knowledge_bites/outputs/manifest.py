@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -11,10 +10,11 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from .content import PRACTICE_FILE, Series, Sheet
-from .files import sha256_of, write_atomically
-from .pipeline import BuildReport, Project, SheetResult, pdf_name
-from .problems import Problem
+from ..files import relative_path, sha256_of, write_atomically
+from ..pipeline import BuildReport, SheetResult
+from ..problems import Problem
+from ..project import PRACTICE_FILE, Project
+from ..sources import Series, Sheet
 from .thumbnails import Thumbnail
 
 MANIFEST = "manifest.json"
@@ -87,7 +87,7 @@ def collect(project: Project, series: Series, report: BuildReport) -> list[Sheet
         entry = SheetEntry(
             sheet.meta.number, sheet.lang, sheet.source, status, _messages(problems, project.root), sheet
         )
-        pdf = project.output / sheet.lang / pdf_name(series, sheet)
+        pdf = project.output / sheet.lang / series.pdf_name(sheet)
         if result is not None and result.status in (BUILT, UP_TO_DATE) and result.sha256:
             # The build has just written this PDF, or checked it against its record: no need to read it again.
             entries.append(replace(entry, pdf=pdf, pages=result.pages, size=result.size, sha256=result.sha256))
@@ -111,10 +111,6 @@ def collect(project: Project, series: Series, report: BuildReport) -> list[Sheet
     )
 
 
-def _relative(path: Path | None, output: Path) -> str | None:
-    return None if path is None else Path(os.path.relpath(path, output)).as_posix()
-
-
 def sheet_record(entry: SheetEntry, output: Path) -> dict[str, Any]:
     """Return the manifest record of one sheet; paths are relative to the output folder."""
     meta = entry.sheet.meta if entry.sheet else None
@@ -128,9 +124,9 @@ def sheet_record(entry: SheetEntry, output: Path) -> dict[str, Any]:
         "pages": entry.pages,
         "bytes": entry.size,
         "sha256": entry.sha256,
-        "pdf": _relative(entry.pdf, output),
-        "thumbnails": {str(t.width): _relative(t.path, output) for t in entry.thumbnails},
-        "source": _relative(entry.source, output),
+        "pdf": relative_path(entry.pdf, output) if entry.pdf else None,
+        "thumbnails": {str(t.width): relative_path(t.path, output) for t in entry.thumbnails},
+        "source": relative_path(entry.source, output),
         "status": entry.status,
         "messages": list(entry.messages),
     }

@@ -1,0 +1,16 @@
+"""The sources stage: content/series.yaml and the practice files, loaded and checked as a Series of Sheets."""
+
+from .loading import Series, Sheet, load_series, load_settings, load_sheet
+from .schema import PartialDate, Period, PracticeMeta, SeriesSettings
+
+__all__ = [
+    "PartialDate",
+    "Period",
+    "PracticeMeta",
+    "Series",
+    "SeriesSettings",
+    "Sheet",
+    "load_series",
+    "load_settings",
+    "load_sheet",
+]

@@ -1,0 +1,104 @@
+"""Checks that involve several sources: numbering, and agreement between the languages of a practice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..problems import Problem
+from .schema import Period, SeriesSettings
+
+if TYPE_CHECKING:
+    from .loading import Sheet
+
+# Facts the languages of a practice must agree on, besides its number and the values of its key figures.
+TWIN_FIELDS = ("countries", "regions", "published", "period")
+
+
+def check_across(sheets: list[Sheet], settings: SeriesSettings) -> tuple[list[Sheet], list[Path], list[Problem]]:
+    """Check numbering and agreement between languages; return the sheets that pass, the sources that fail and
+    the problems found (errors and warnings)."""
+    problems: list[Problem] = []
+    bad: set[Path] = set()
+    renumbered: set[tuple[str, str]] = set()  # (slug, language) of translations that exist, but disagree
+    for sheet, reference in _number_disagreements(sheets, settings.reference_language):
+        problems.append(_disagreement(sheet, reference, "number"))
+        bad.add(sheet.source)
+        renumbered.add((sheet.slug, sheet.lang))
+    by_number: dict[int, dict[str, list[Sheet]]] = {}
+    for sheet in sheets:
+        if sheet.source not in bad:
+            by_number.setdefault(sheet.meta.number, {}).setdefault(sheet.slug, []).append(sheet)
+    for number, by_slug in sorted(by_number.items()):
+        if len(by_slug) > 1:
+            names = sorted(s.source.name for group in by_slug.values() for s in group)
+            for group in by_slug.values():
+                for sheet in group:
+                    others = ", ".join(n for n in names if n != sheet.source.name)
+                    problems.append(
+                        Problem(sheet.source, sheet.line_of("number"), "number", f"{number} is also used by {others}")
+                    )
+                    bad.add(sheet.source)
+            continue
+        (group,) = by_slug.values()
+        langs = {s.lang: s for s in group}
+        reference = langs.get(settings.reference_language) or group[0]
+        for lang in settings.languages:
+            if lang not in langs and (reference.slug, lang) not in renumbered:
+                twin = reference.source.with_name(f"{reference.meta.number:02d}-{reference.slug}.{lang}.md")
+                problems.append(
+                    Problem(
+                        reference.source,
+                        None,
+                        None,
+                        f"no '{lang}' version ({twin.name}); the other languages are still built",
+                        "warning",
+                    )
+                )
+        for sheet in group:
+            if sheet is reference:
+                continue
+            for name in TWIN_FIELDS:
+                if getattr(sheet.meta, name) != getattr(reference.meta, name):
+                    problems.append(_disagreement(sheet, reference, name))
+                    bad.add(sheet.source)
+            ours = [(f.value, f.as_of, f.unit) for f in sheet.meta.key_figures]
+            theirs = [(f.value, f.as_of, f.unit) for f in reference.meta.key_figures]
+            if ours != theirs:
+                problems.append(_disagreement(sheet, reference, "key_figures"))
+                bad.add(sheet.source)
+    return [s for s in sheets if s.source not in bad], sorted(bad), problems
+
+
+def _number_disagreements(sheets: list[Sheet], reference_language: str) -> list[tuple[Sheet, Sheet]]:
+    """Return (sheet, reference) for each translation whose number differs from its reference file's."""
+    found = []
+    for sheet in sheets:
+        if sheet.lang == reference_language:
+            continue
+        references = [s for s in sheets if s.slug == sheet.slug and s.lang == reference_language]
+        if references and sheet.meta.number not in {r.meta.number for r in references}:
+            found.append((sheet, references[0]))
+    return found
+
+
+def _disagreement(sheet: Sheet, reference: Sheet, name: str) -> Problem:
+    mine = getattr(sheet.meta, name)
+    theirs = getattr(reference.meta, name)
+    if name == "key_figures":
+        mine = [f.value for f in mine]
+        theirs = [f.value for f in theirs]
+    return Problem(
+        sheet.source,
+        sheet.line_of(name),
+        name,
+        f"{_show(mine)} disagrees with {reference.source.name} ({_show(theirs)}); the languages must agree",
+    )
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value) or "none"
+    if isinstance(value, Period):
+        return f"{value.start}–{value.end or ''}"
+    return str(value)

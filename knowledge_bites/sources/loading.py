@@ -1,0 +1,246 @@
+"""Loading the series: series.yaml and every practice source, checked, as Sheet objects ready to render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, ValidationError
+
+from ..locations import Locator, Section
+from ..problems import Problem, SeriesConfigError
+from ..project import PRACTICE_FILE, file_prefix, pdf_file_name
+from . import images
+from .across import check_across
+from .errors import did_you_mean, location, model_problems
+from .frontmatter import read_text, split_front_matter
+from .markdown import Body, convert
+from .schema import PracticeMeta, SeriesSettings
+from .yamltext import YamlDocument, YamlError, parse_yaml
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One practice in one language, validated and converted, ready to render."""
+
+    source: Path
+    lang: str
+    slug: str
+    meta: PracticeMeta
+    body: str  # the Markdown text, as written
+    body_line: int  # file line where the Markdown body starts
+    html: str  # the body as sanitised HTML sections
+    sections: tuple[Section, ...]
+    photo_file: Path | None  # the photo's file, checked to be inside the content folder
+    images: tuple[Path, ...]  # every file of the content folder the sheet shows: its photo, then those in its text
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False)  # file line of each front-matter key
+
+    def line_of(self, name: str) -> int | None:
+        """Return the file line of a front-matter field."""
+        return self.field_lines.get(name)
+
+    @property
+    def key(self) -> str:
+        """Return the identifier of the sheet, e.g. `10-afghanistan-smes.es`."""
+        return f"{self.meta.number:02d}-{self.slug}.{self.lang}"
+
+    def locator(self) -> Locator:
+        """Return what finds a piece of printed text in this sheet's source, as plain data for a worker process."""
+        fields = tuple((name, self.line_of(name), " ".join(str(_plain(value)).split())) for name, value in self.meta)
+        return Locator(fields, self.body, self.body_line)
+
+
+@dataclass
+class Series:
+    """Everything loaded from content/: settings, valid sheets, and the problems found."""
+
+    root: Path
+    settings: SeriesSettings
+    sheets: list[Sheet] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failed_sources: list[Path] = field(default_factory=list)
+
+    def other_practices(self, sheet: Sheet) -> list[tuple[int, str]]:
+        """Return the (number, title) pairs a sheet lists as other practices: the nearest numbers first."""
+        others = [(n, t) for n, t in self.titles[sheet.lang].items() if n != sheet.meta.number]
+        nearest = sorted(others, key=lambda item: (abs(item[0] - sheet.meta.number), item[0]))
+        return sorted(nearest[: self.settings.other_practices_limit])
+
+    @cached_property
+    def titles(self) -> dict[str, dict[int, str]]:
+        """Return, per language, the title of every practice number (reference language as fallback)."""
+        by_lang: dict[str, dict[int, str]] = {}
+        reference = {s.meta.number: s.meta.title for s in self.sheets if s.lang == self.settings.reference_language}
+        for lang in self.settings.languages:
+            own = {s.meta.number: s.meta.title for s in self.sheets if s.lang == lang}
+            by_lang[lang] = dict(sorted({**reference, **own}.items()))
+        return by_lang
+
+    @property
+    def file_prefix(self) -> str:
+        """Return how the series' file names start: its short name in the reference language, `knowledge-bites`."""
+        return file_prefix(self.settings.short_name[self.settings.reference_language])
+
+    def pdf_name(self, sheet: Sheet) -> str:
+        """Return the file name of a sheet's PDF, e.g. `knowledge-bites-10-afghanistan-smes-es.pdf`."""
+        return pdf_file_name(self.file_prefix, sheet.meta.number, sheet.slug, sheet.lang)
+
+
+def _plain(value: Any) -> Any:
+    """Return a front-matter value as plain data (models as dicts), to search its text."""
+    return value.model_dump() if isinstance(value, BaseModel) else value
+
+
+def load_settings(path: Path) -> SeriesSettings:
+    """Load and check series.yaml; raise SeriesConfigError listing every problem."""
+    try:
+        doc = parse_yaml(read_text(path))
+    except FileNotFoundError:
+        raise SeriesConfigError([Problem(path, None, None, "series settings not found")]) from None
+    except YamlError as problem:
+        raise SeriesConfigError([Problem(path, problem.line, problem.field, problem.message)]) from None
+    if not isinstance(doc.data, dict):
+        raise SeriesConfigError([Problem(path, 1, None, "expected settings as 'name: value' lines")])
+    try:
+        settings = SeriesSettings.model_validate(doc.data)
+    except ValidationError as error:
+        raise SeriesConfigError(model_problems(error, doc, path, SeriesSettings)) from None
+    problems = [
+        Problem(path, doc.line_of(loc), location(loc), f"no text for language '{lang}'")
+        for loc, lang in settings.missing_translations()
+    ]
+    for lang, locale in settings.languages.items():
+        try:
+            Locale.parse(locale)
+        except (ValueError, UnknownLocaleError):
+            problems.append(
+                Problem(path, doc.line_of(("languages", lang)), f"languages.{lang}", f"unknown locale '{locale}'")
+            )
+    if problems:
+        raise SeriesConfigError(problems)
+    return settings
+
+
+def load_series(root: Path) -> Series:
+    """Load content/series.yaml and every practice under content/practices, checking them all."""
+    settings = load_settings(root / "series.yaml")
+    series = Series(root=root, settings=settings)
+    practices = root / "practices"
+    # Hidden files (".03-x.en.md.swp", macOS "._03-x.en.md") are an editor's or a system's, not practices.
+    candidates = (
+        sorted(p for p in practices.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+        if practices.is_dir()
+        else []
+    )
+    for path in candidates:
+        sheet, problems = load_sheet(path, settings, root)
+        series.problems.extend(problems)
+        if sheet is not None and not any(p.severity == "error" for p in problems):
+            series.sheets.append(sheet)
+        else:
+            series.failed_sources.append(path)
+    series.sheets, failed, problems = check_across(series.sheets, settings)
+    series.problems.extend(problems)
+    series.failed_sources.extend(failed)
+    series.sheets.sort(key=lambda s: (s.meta.number, list(settings.languages).index(s.lang)))
+    return series
+
+
+def load_sheet(
+    path: Path, settings: SeriesSettings, content_root: Path | None = None
+) -> tuple[Sheet | None, list[Problem]]:
+    """Load one practice file; return the sheet (None if unusable) and its problems."""
+    content_root = content_root or path.parent.parent
+    match = PRACTICE_FILE.match(path.name)
+    if not match:
+        return None, [
+            Problem(path, None, None, "file name must look like NN-slug.LANG.md, e.g. 01-cash-for-work-guinea.en.md")
+        ]
+    lang = match["lang"]
+    if lang not in settings.languages:
+        known = ", ".join(settings.languages)
+        return None, [
+            Problem(path, None, None, f"language '{lang}' in the file name is not a series language ({known})")
+        ]
+    if not path.resolve().is_relative_to(content_root.resolve()):
+        return None, [Problem(path, None, None, "a link to a file outside the content folder: not read")]
+    try:
+        front, front_line, body, body_line = split_front_matter(read_text(path))
+        doc = parse_yaml(front, front_line)
+    except YamlError as problem:
+        return None, [Problem(path, problem.line, problem.field, problem.message)]
+    except FileNotFoundError:
+        return None, [Problem(path, None, None, "the file disappeared while the build was reading it")]
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        return None, [Problem(path, front_line, None, f"front matter is {kind}: expected 'field: value' lines")]
+    try:
+        meta = PracticeMeta.model_validate(doc.data)
+    except ValidationError as error:
+        return None, sorted(model_problems(error, doc, path, PracticeMeta), key=lambda p: p.line or 0)
+    problems = []
+    if meta.number != int(match["number"]):
+        problems.append(
+            Problem(
+                path,
+                doc.line_of(("number",)),
+                "number",
+                f"{meta.number} does not match the number in the file name ({int(match['number'])})",
+            )
+        )
+    for index, region in enumerate(meta.regions):
+        if region not in settings.regions:
+            hint = did_you_mean(region, list(settings.regions))
+            problems.append(
+                Problem(path, doc.line_of(("regions", index)), f"regions[{index}]", f"unknown region '{region}'{hint}")
+            )
+    if not body.strip():
+        problems.append(Problem(path, body_line, None, "the sheet has no text after the front matter", "warning"))
+    try:
+        converted = convert(path, body, body_line, content_root)
+    except RecursionError:
+        message = "the text is nested too deeply (lists or quotes inside each other)"
+        problems.append(Problem(path, body_line, None, message))
+        return None, problems
+    photo, shown, image_problems = _checked_images(path, meta, doc, converted, body, body_line, content_root)
+    problems += image_problems
+    problems += converted.problems
+    lines = {name: doc.line_of((name,)) for name in doc.data}
+    sheet = Sheet(
+        path, lang, match["slug"], meta, body, body_line, converted.html, converted.sections, photo, shown, lines
+    )
+    return sheet, problems
+
+
+def _checked_images(
+    path: Path, meta: PracticeMeta, doc: YamlDocument, body: Body, text: str, text_line: int, content_root: Path
+) -> tuple[Path | None, tuple[Path, ...], list[Problem]]:
+    """Check the photo and every image of the text before layout: inside content/, real, not too large.
+
+    Return the photo's file, every file the sheet shows (its photo first) and the problems found."""
+    photo = None
+    files: list[Path] = []
+    problems = []
+    if meta.photo is not None:
+        line = doc.line_of(("photo", "file"))
+        try:
+            photo = images.resolve(meta.photo.file, content_root)
+            files.append(photo)
+        except images.ImageError as error:
+            problems.append(Problem(path, line, "photo.file", str(error)))
+        else:
+            if message := images.check(photo):
+                problems.append(Problem(path, line, "photo.file", f"'{meta.photo.file.strip()}': {message}"))
+    lines = text.split("\n")
+    for use in body.images:
+        line = next((text_line + n for n, written in enumerate(lines) if use.src and use.src in written), None)
+        if use.file is None:
+            problems.append(Problem(path, line, None, f"image {use.error}"))
+            continue
+        files.append(use.file)
+        if message := images.check(use.file):
+            problems.append(Problem(path, line, None, f"image '{use.src.strip()}': {message}"))
+    return photo, tuple(files), problems
