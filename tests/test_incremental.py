@@ -119,9 +119,41 @@ def test_a_changed_photo_rebuilds_the_sheet_that_shows_it(project):
     source = project / "content" / "practices" / f"{PRACTICES[0]}.en.md"
     edit(source, "published:", 'photo: {file: photos/market.png, alt: "A market street"}\npublished:')
     assert build(project)[0] == 0
+    pdf = project / "output" / "en" / "knowledge-bites-01-cash-for-work-guinea-en.pdf"
+    before = pdf.read_bytes()
     Image.new("RGB", (600, 400), (120, 90, 40)).save(photos / "market.png")
     status, log = build(project)
     assert status == 0 and built(log) == ["01-en"]
+    assert pdf.read_bytes() != before  # with the new picture, though the same process printed the old one
+
+
+@pytest.mark.parametrize(
+    ("written", "file"),
+    [
+        ("![A chart of the results][chart]\n\n[chart]: charts/by-reference.png", "by-reference.png"),
+        ("![A chart of the results](<charts/in brackets.png>)", "in brackets.png"),
+        ("![A chart of the results](charts/with%20escapes.png)", "with escapes.png"),
+    ],
+    ids=["reference", "angle-brackets", "escaped"],
+)
+def test_a_changed_image_rebuilds_the_sheet_however_the_text_names_it(tmp_path, written, file):
+    """Every way Markdown names an image counts: replacing the picture rebuilds the sheet, with the new picture."""
+    from PIL import Image
+
+    project = make_project(tmp_path / "images")
+    charts = project / "content" / "charts"
+    charts.mkdir()
+    Image.new("RGB", (300, 200), (40, 90, 120)).save(charts / file)
+    source = project / "content" / "practices" / f"{PRACTICES[1]}.en.md"
+    source.write_text(source.read_text(encoding="utf-8") + f"\n{written}\n", encoding="utf-8")
+    status, log = build(project)
+    assert status == 0, log
+    pdf = next((project / "output" / "en").glob("knowledge-bites-02-*.pdf"))
+    before = pdf.read_bytes()
+    Image.new("RGB", (300, 200), (120, 90, 40)).save(charts / file)
+    status, log = build(project)
+    assert status == 0 and built(log) == ["02-en"], log
+    assert pdf.read_bytes() != before
 
 
 def test_force_rebuilds_everything_byte_for_byte(project):

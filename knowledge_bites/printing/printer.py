@@ -71,10 +71,12 @@ class Printer:
             )
         self.setup_refused = list(self.fetcher.refused)
         self.image_cache: dict = {}
+        self.image_files: dict[str, tuple[int, int] | None] = {}  # size and time of each cached image's file
 
     def layout(self, html: str, base_url: str) -> tuple[Document, list[logging.LogRecord]]:
         """Lay out one sheet; return the document and what WeasyPrint logged while doing it."""
         self.fetcher.refused[:] = self.setup_refused
+        self._forget_changed_images()
         with _captured_logs() as records:
             records.extend(self.setup_logs)
             document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
@@ -84,7 +86,21 @@ class Printer:
         # every sheet that uses a missing or refused image reports it, not only the first.
         for url in [url for url, image in self.image_cache.items() if image is None]:
             del self.image_cache[url]
+        for url in self.image_cache:
+            if isinstance(url, str) and url.startswith("file:") and url not in self.image_files:
+                self.image_files[url] = _file_state(url)
         return document, records
+
+    def _forget_changed_images(self) -> None:
+        """Drop the cached images whose file changed since they were read: a worker prints many builds' sheets
+        (under --watch and in the preview), and a replaced picture must print as it is now."""
+        for url, state in list(self.image_files.items()):
+            if _file_state(url) != state:
+                # WeasyPrint keys an image by its address, and its pixel data by the address's MD5.
+                prefix = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+                for key in [k for k in self.image_cache if k == url or (isinstance(k, str) and k.startswith(prefix))]:
+                    del self.image_cache[key]
+                del self.image_files[url]
 
     def draw(self, document: Document, identity: str) -> tuple[bytes, list[logging.LogRecord]]:
         """Draw the PDF in memory; return it and what WeasyPrint logged meanwhile (a character no font has,
@@ -99,6 +115,15 @@ class Printer:
         """Write a drawn PDF atomically (temporary file, then rename); return its size and SHA-256."""
         write_atomically(target, data)
         return len(data), hashlib.sha256(data).hexdigest()
+
+
+def _file_state(url: str) -> tuple[int, int] | None:
+    """Return the size and modification time of the file behind a file: address, or None if it is gone."""
+    try:
+        info = Path(unquote(urlsplit(url).path)).stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 _printers: dict[tuple[object, ...], Printer] = {}
