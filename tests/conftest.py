@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import io
 import os
@@ -9,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from knowledge_bites.cli import main
 from knowledge_bites.project import Project
@@ -36,6 +39,10 @@ settings.register_profile(
     "fuzz", max_examples=5000, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# What Hypothesis keeps besides examples (its caches) goes to a temporary folder, not into the repository.
+_hypothesis_home = tempfile.mkdtemp(prefix="knowledge-bites-hypothesis-")
+set_hypothesis_home_dir(_hypothesis_home)
+atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
 
 GOOD_FRONT_MATTER = """\
 number: 3
