@@ -39,6 +39,7 @@ def parser() -> argparse.ArgumentParser:
     """Return the argument parser: the build's options, and the other commands."""
     p = argparse.ArgumentParser(
         prog="python build.py",
+        usage="%(prog)s [options]\n       %(prog)s COMMAND [options]",
         description="Build the Knowledge Bites series: every practice, in every language, as a two-page PDF.",
         epilog="`python build.py COMMAND --help` tells the options of a command.",
     )
@@ -80,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
     commands = p.add_subparsers(title="commands", metavar="COMMAND")
     announce = commands.add_parser(
         "announce",
+        prog="python build.py announce",
         help="write the newsletter announcement of a practice",
         description="Write the newsletter announcement of a practice (HTML and plain text) to output/announcements/.",
     )

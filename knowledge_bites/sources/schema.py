@@ -247,7 +247,7 @@ class SeriesSettings(_Strict):
         "accessible",
         description="Which standards the PDFs meet: `accessible` (PDF/UA-1, tagged for screen readers) or "
         "`archival` (PDF/A-3a and PDF/UA-1, for long-term archives). Default: `accessible`. "
-        "See [Standards](docs/standards.md).",
+        "See [Standards](#standards).",
     )
 
     @property
