@@ -128,7 +128,8 @@ class Progress(Reporter):
             return
         shown = shown_path(result.pdf or result.source)
         if result.status == "built":
-            self.line(f"built   {shown}  ({result.pages} pages, {result.size / 1024:.0f} KB, {result.seconds:.1f} s)")
+            facts = f"{result.pages} pages, {result.size / 1024:.0f} KB, {result.seconds:.1f} s"
+            self.line(f"built   {shown}  ({facts}{f'; {result.fit}' if result.fit else ''})")
         elif result.status == "checked":
             self.line(f"ok      {shown}")
         else:

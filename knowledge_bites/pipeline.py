@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .printing.job import PrintJob, SheetResult, Status
+from .printing.job import Fit, PrintJob, SheetResult, Status
 from .problems import Problem
 from .project import PRACTICE_FILE, Project, pdf_file_name
 from .record import Record, SheetRecord, digest_files
@@ -172,9 +172,17 @@ def build(
         ):
             stale.append(sheet)
         else:
+            fit = Fit(known.room) if known.room is not None else None
             fresh.append(
                 SheetResult(
-                    sheet.key, sheet.source, "up to date", target, known.pages, known.bytes, sha256=known.sha256
+                    sheet.key,
+                    sheet.source,
+                    "up to date",
+                    target,
+                    known.pages,
+                    known.bytes,
+                    sha256=known.sha256,
+                    fit=fit,
                 )
             )
     stale_by_key = {sheet.key: sheet for sheet in stale}
@@ -203,6 +211,7 @@ def build(
                     pages=result.pages,
                     bytes=result.size,
                     sha256=result.sha256,
+                    room=result.fit.words if result.fit else None,
                 )
             events.result(result)
     finally:

@@ -17,7 +17,7 @@ from pathlib import Path
 from .files import write_atomically
 
 RECORD_FILE = "build-record.json"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -32,6 +32,7 @@ class SheetRecord:
     pages: int
     bytes: int
     sha256: str
+    room: int | None = None  # words of body text page 2 had room for (negative: too many), when measured
 
 
 @dataclass

@@ -14,7 +14,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from .printing.job import PrintJob, SheetResult, peak_memory_mb, print_sheet, rehearse
+from .printing.job import PrintJob, SheetResult, peak_memory_mb
 from .problems import Problem
 from .project import Project
 
@@ -66,6 +66,8 @@ def _init_worker(project: Project, limits: Limits, in_pool: bool) -> None:
 
 def _build_one(job: PrintJob) -> SheetResult:
     """Print one sheet within the time and memory limits; whatever goes wrong fails this sheet alone."""
+    from .printing.press import print_sheet  # in a worker, loaded with WeasyPrint by the server it forks from
+
     assert _project is not None and _limits is not None
     global _time_is_up
     limit = _limits.time_limit
@@ -96,6 +98,8 @@ def _build_one(job: PrintJob) -> SheetResult:
 
 
 def _rehearse(job: PrintJob) -> None:
+    from .printing.press import rehearse
+
     assert _project is not None
     with suppress(Exception):  # a rehearsal only: the sheet's own build reports what is wrong with it
         rehearse(job, root=_project.root, styles=_project.styles, asset_roots=_project.asset_roots)

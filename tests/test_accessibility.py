@@ -153,7 +153,8 @@ def test_body_image_without_alternative_text_fails_its_sheet(scratch, tmp_path, 
 
 def test_a_pdf_that_would_not_meet_its_standard_is_not_written(root, tmp_path):
     from knowledge_bites.locations import Locator
-    from knowledge_bites.printing.job import PrintJob, print_sheet
+    from knowledge_bites.printing.job import PrintJob
+    from knowledge_bites.printing.press import print_sheet
 
     html = '<html lang="en"><title>T</title><img src="styles/logo.svg"></html>'
     source = root / "content" / "practices" / "sheet.en.md"

@@ -12,8 +12,10 @@ import pypdfium2 as pdfium
 
 from ..files import relative_path, sha256_of, write_atomically
 from ..pipeline import BuildReport, SheetResult
+from ..printing.job import Fit
 from ..problems import Problem
 from ..project import PRACTICE_FILE, Project
+from ..record import Record
 from ..sources import Series, Sheet
 from .thumbnails import Thumbnail
 
@@ -37,6 +39,7 @@ class SheetEntry:
     pages: int | None = None
     size: int | None = None
     sha256: str | None = None
+    fit: Fit | None = None  # how full its two pages are: as this build measured it, or as the PDF on disk was
     thumbnails: tuple[Thumbnail, ...] = ()  # set only once they exist
 
     @property
@@ -79,13 +82,16 @@ def collect(project: Project, series: Series, report: BuildReport) -> list[Sheet
     by_source: dict[Path, list[Problem]] = {}
     for problem in report.problems:
         by_source.setdefault(problem.path, []).append(problem)
+    recorded = Record.load(project.output).sheets
     entries = []
     for sheet in series.sheets:
         result = results.get(sheet.source)
         status = FAILED if sheet.source in failed else _status(result)
         problems = by_source.get(sheet.source, []) + list(result.problems if result else ())
+        known = recorded.get(sheet.key)
+        fit = result.fit if result and result.fit else Fit(known.room) if known and known.room is not None else None
         entry = SheetEntry(
-            sheet.meta.number, sheet.lang, sheet.source, status, _messages(problems, project.root), sheet
+            sheet.meta.number, sheet.lang, sheet.source, status, _messages(problems, project.root), sheet, fit=fit
         )
         pdf = project.output / sheet.lang / series.pdf_name(sheet)
         if result is not None and result.status in (BUILT, UP_TO_DATE) and result.sha256:
@@ -128,6 +134,8 @@ def sheet_record(entry: SheetEntry, output: Path) -> dict[str, Any]:
         "thumbnails": {str(t.width): relative_path(t.path, output) for t in entry.thumbnails},
         "source": relative_path(entry.source, output),
         "status": entry.status,
+        "fit": str(entry.fit) if entry.fit else None,
+        "words_to_spare": entry.fit.words if entry.fit else None,
         "messages": list(entry.messages),
     }
 

@@ -2,7 +2,12 @@
 
 This module owns the contract: how a sheet is laid out to keep it (a short text moves its closing block to
 page 2), what counts as keeping it (two pages, every section and the closing block placed, nothing past the
-page's edges), and what a writer is told when it does not hold: how far it ran over, what spilled, what to cut.
+page's edges), and what a writer is told: how much room is left on page 2, or, when the sheet does not fit, how
+far it runs over, which sections spilled and how many words to cut.
+
+Room and overrun are measured, not guessed: a sheet that runs over is laid out once more with a page 2 tall
+enough to hold everything, and the text's own density (words per millimetre of column, headings and spacing
+included) turns millimetres into words.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from .engine import import_weasyprint
 
 import_weasyprint()  # first: it skips WeasyPrint's slow search for its native libraries (see engine.py)
 
-from weasyprint import Document  # noqa: E402
+from weasyprint import CSS, Document  # noqa: E402
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox  # noqa: E402
+
+from .job import Fit  # noqa: E402
 
 if TYPE_CHECKING:
     import logging
@@ -27,8 +34,7 @@ if TYPE_CHECKING:
     from .printer import Printer
 
 PAGES = 2
-# One line of body text is about 4.8 mm high and holds about 11 words; the body has two columns.
-WORDS_PER_MM_OF_PAGE = 2 * 11 / 4.8
+COLUMNS = 2  # the body text is set in two columns
 # The closing block, which every sheet must show in full: the call to action, and the funding and disclaimer.
 CLOSING_IDS = ["closing-cta", "closing-fineprint"]
 CLOSING_NAMES = {
@@ -36,6 +42,16 @@ CLOSING_NAMES = {
     "closing-others": "the list of other practices",
     "closing-fineprint": "the funding statement and disclaimer",
 }
+# Page 2 and after, tall enough for any sheet the build accepts: everything past page 1 lands on page 2.
+TALL_PAGE_2 = "@page :nth(n+2) { size: 210mm 5000mm; }"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the contract says of a laid-out sheet: what breaks it, and how full page 2 is."""
+
+    problems: list[Problem]
+    fit: Fit | None  # None when the sheet was not laid out as a sheet (content dropped)
 
 
 def lay_out(printer: Printer, job: PrintJob, base_url: str) -> tuple[Document, list[logging.LogRecord]]:
@@ -46,32 +62,150 @@ def lay_out(printer: Printer, job: PrintJob, base_url: str) -> tuple[Document, l
     return document, logs
 
 
-def check(document: Document, job: PrintJob) -> list[Problem]:
-    """Return what breaks the contract in a laid-out sheet: pages past two, content dropped, text off the page."""
+def assess(printer: Printer, job: PrintJob, document: Document, base_url: str) -> Assessment:
+    """Check a laid-out sheet against the contract: pages past two, content dropped, text off the page; and
+    measure how many words page 2 has room for, or how many must go."""
     problems = []
+    fit = None
     if len(document.pages) > PAGES:
-        problems.append(Problem(job.source, None, None, describe_overflow(overflow_of(document), job.sections)))
+        # Laid out once more with a tall page 2, so that the overrun is measured exactly, in one place.
+        tall, _ = printer.layout(job.html, base_url, extra=[_tall_page_2()])
+        overrun = Overrun.of(document, tall)
+        fit = Fit(-_words(overrun.column_mm, density(document, job)))
+        problems.append(Problem(job.source, None, None, overrun.describe(len(document.pages), fit, job.sections)))
     elif dropped := missing_ids(document, [s.id for s in job.sections] + CLOSING_IDS):
         problems.append(Problem(job.source, None, None, f"the layout dropped content ({', '.join(dropped)})"))
+    else:
+        fit = Fit(_words(room(document), density(document, job)))
     for item in off_page(document):  # nothing may run off the page or out of its column
         line, name = job.locator.find(item.text)
         problems.append(Problem(job.source, line, name, describe_off_page(item)))
-    return problems
+    return Assessment(problems, fit)
+
+
+_tall: list[CSS] = []
+
+
+def _tall_page_2() -> CSS:
+    if not _tall:
+        _tall.append(CSS(string=TALL_PAGE_2))
+    return _tall[0]
+
+
+def _words(column_mm: float, words_per_column_mm: float) -> int:
+    return max(0, round(column_mm * words_per_column_mm))
+
+
+# --- Measuring a laid-out sheet ---------------------------------------------------------------------
+
+
+def density(document: Document, job: PrintJob) -> float:
+    """Return the body's words per millimetre of column, its headings and the space between paragraphs included."""
+    words = sum(section.words for section in job.sections)
+    used = sum(_column_used(column) for column in _body_columns(document))
+    return words / used if used > 0 and words > 0 else 0.0
+
+
+def room(document: Document) -> float:
+    """Return the millimetres of column left for more body text: below everything on page 2 (the width of both
+    columns), and, on a sheet whose text ends on page 1, below the text there too."""
+    free = _free_below(document.pages[PAGES - 1])
+    if not _body_columns(document, page=PAGES - 1):  # the closing block alone on page 2: the text ends on page 1
+        free += _free_below(document.pages[0], inside=_body_box(document.pages[0]))
+    return free * COLUMNS
 
 
 @dataclass(frozen=True)
-class Overflow:
-    """How a sheet ran past its two pages."""
+class Overrun:
+    """How far a sheet runs past the bottom of page 2, and what runs past it."""
 
-    pages: int
-    over_mm: float  # height of what was laid out past page 2
-    free_mm: float  # empty space left at the bottom of page 2
-    spilled: tuple[str, ...]  # ids of the elements that start or continue past page 2
+    mm: float  # of page height: the columns are balanced, so this is how much each column is too long
+    spilled: tuple[str, ...]  # ids of the sections and closing parts that start or continue past page 2
 
     @property
-    def words_to_cut(self) -> int:
-        """Estimate how many words of body text must go for the sheet to fit."""
-        return max(10, round((self.over_mm - self.free_mm) * WORDS_PER_MM_OF_PAGE / 10) * 10)
+    def column_mm(self) -> float:
+        return self.mm * COLUMNS
+
+    @classmethod
+    def of(cls, document: Document, tall: Document) -> Overrun:
+        """Measure the overrun on the same sheet laid out with a page 2 that holds everything (`tall`); what
+        spilled is what the real layout (`document`) puts past page 2."""
+        page = tall.pages[PAGES - 1]._page_box
+        over = _content_bottom(tall.pages[PAGES - 1]) - (page.content_box_y() + document.pages[0]._page_box.height)
+        spilled: list[str] = []
+        for ids in placed_ids(document)[PAGES:]:
+            spilled.extend(sorted(i for i in ids if i not in spilled))
+        return cls(max(over, 0.0) / PX_PER_MM, tuple(spilled))
+
+    def describe(self, pages: int, fit: Fit, sections: tuple[Section, ...]) -> str:
+        """Explain the overrun and suggest a cut, in one line."""
+        spilled = [f"'{s.title or 'introduction'}' (line {s.line})" for s in sections if s.id in self.spilled]
+        if len(spilled) > 3:  # the first few name where to look; the rest is a count
+            spilled = [*spilled[:3], f"{len(spilled) - 3} more section{'s' if len(spilled) > 4 else ''}"]
+        spilled += [name for element_id, name in CLOSING_NAMES.items() if element_id in self.spilled]
+        extra = pages - PAGES
+        message = f"runs {extra} page{'s' if extra > 1 else ''} over two pages ({self.mm:.0f} mm past page {PAGES})"
+        if spilled:
+            message += f"; spilled: {', '.join(spilled)}"
+        longest = max(sections, key=lambda s: s.words, default=None)
+        message += f"; cut about {fit.words_to_cut} words"
+        if longest is not None:
+            message += f", e.g. in '{longest.title or 'introduction'}' (line {longest.line}, {longest.words} words)"
+        return message
+
+
+def _bottom(box) -> float:
+    return box.position_y + box.margin_height()
+
+
+def _content_bottom(page) -> float:
+    """Return the y position, in CSS px, where the last line or image of the page's flow ends."""
+    bottoms = [
+        _bottom(box)
+        for child in page._page_box.children
+        if not isinstance(child, MarginBox)
+        for box in child.descendants()
+        if isinstance(box, LineBox | ReplacedBox)
+    ]
+    return max(bottoms, default=page._page_box.content_box_y())
+
+
+def _free_below(page, inside=None) -> float:
+    """Return the millimetres between the last line of the page (or of the box `inside`) and the page's bottom."""
+    box = page._page_box
+    if inside is not None:
+        last = max((_bottom(b) for b in inside.descendants() if isinstance(b, LineBox | ReplacedBox)), default=None)
+    else:
+        last = _content_bottom(page)
+    if last is None:
+        return 0.0
+    return max(box.content_box_y() + box.height - last, 0.0) / PX_PER_MM
+
+
+def _body_box(page):
+    """Return the box of the body text (`main.body`) on a page, if the text reaches it."""
+    for box in page._page_box.descendants():
+        element = getattr(box, "element", None)
+        if element is not None and element.tag == "main":
+            return box
+    return None
+
+
+def _body_columns(document: Document, page: int | None = None) -> list:
+    """Return the column boxes of the body text, on one page or on all."""
+    pages = document.pages if page is None else [document.pages[page]]
+    columns = []
+    for each in pages:
+        body = _body_box(each)
+        if body is not None:
+            columns.extend(c for c in body.children if _column_used(c) > 0)
+    return columns
+
+
+def _column_used(column) -> float:
+    """Return the millimetres of a column that its text fills, from its top to its last line."""
+    bottoms = [_bottom(b) for b in column.descendants() if isinstance(b, LineBox | ReplacedBox)]
+    return (max(bottoms) - column.position_y) / PX_PER_MM if bottoms else 0.0
 
 
 def placed_ids(document: Document) -> list[set[str]]:
@@ -87,50 +221,7 @@ def placed_ids(document: Document) -> list[set[str]]:
     return pages
 
 
-def _content_bottom(page) -> float:
-    """Return the y position, in CSS px, where the last line or image of the page's flow ends."""
-    bottoms = [
-        box.position_y + box.margin_height()
-        for child in page._page_box.children
-        if not isinstance(child, MarginBox)
-        for box in child.descendants()
-        if isinstance(box, LineBox | ReplacedBox)
-    ]
-    return max(bottoms, default=page._page_box.content_box_y())
-
-
-def overflow_of(document: Document) -> Overflow:
-    """Measure what runs past page 2 and which elements are there."""
-    spilled: list[str] = []
-    over = 0.0
-    for ids, page in zip(placed_ids(document)[PAGES:], document.pages[PAGES:], strict=True):
-        over += _content_bottom(page) - page._page_box.content_box_y()
-        spilled.extend(sorted(i for i in ids if i not in spilled))
-    last = document.pages[PAGES - 1]._page_box
-    free = last.content_box_y() + last.height - _content_bottom(document.pages[PAGES - 1])
-    return Overflow(len(document.pages), over / PX_PER_MM, max(free, 0) / PX_PER_MM, tuple(spilled))
-
-
 def missing_ids(document: Document, expected: list[str]) -> list[str]:
     """Return the ids among `expected` that have no box on any page (content the layout dropped)."""
     placed = set().union(*placed_ids(document))
     return [element_id for element_id in expected if element_id not in placed]
-
-
-def describe_overflow(overflow: Overflow, sections: tuple[Section, ...]) -> str:
-    """Explain an overflow and suggest a cut, in one line."""
-    spilled = [f"'{s.title or 'introduction'}' (line {s.line})" for s in sections if s.id in overflow.spilled]
-    spilled += [name for element_id, name in CLOSING_NAMES.items() if element_id in overflow.spilled]
-    longest = max(sections, key=lambda s: s.words, default=None)
-    extra = overflow.pages - PAGES
-    message = (
-        f"runs {extra} page{'s' if extra > 1 else ''} over two pages ({overflow.over_mm:.0f} mm past page {PAGES})"
-    )
-    if spilled:
-        message += f"; spilled: {', '.join(spilled)}"
-    if longest is not None:
-        name = longest.title or "introduction"
-        message += (
-            f"; cut about {overflow.words_to_cut} words, e.g. in '{name}' (line {longest.line}, {longest.words} words)"
-        )
-    return message

@@ -1,16 +1,15 @@
-"""The worker's print job: a sheet's HTML, rendered by the main process, laid out and written as a PDF.
+"""What a worker process is given to print, and what it gives back: plain data, made by the main process.
 
-Workers receive plain data: a sheet's HTML, ready to lay out, and the few facts they need to report on it. They
-never load the content model, Markdown or the templates, so they start sooner, and under --watch they live from
-one build to the next whatever changed in the content. This module is imported by the main process too, to
-make the jobs: WeasyPrint is loaded only by `print_sheet`, in the workers.
+Workers receive a sheet's HTML, ready to lay out, and the few facts they need to report on it. They never load
+the content model, Markdown or the templates, so they start sooner, and under --watch they live from one build
+to the next whatever changed in the content. The main process imports this module to make the jobs and read
+the results, without loading WeasyPrint (printing/press.py prints them, in the workers).
 """
 
 from __future__ import annotations
 
+import math
 import resource
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -19,6 +18,31 @@ from ..locations import Locator, Section
 from ..problems import Problem
 
 Status = Literal["built", "up to date", "failed", "checked"]
+# A suggested cut errs on the side of enough: the estimate, plus this share, rounded up to ten words.
+CUT_MARGIN = 0.08
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How full a sheet's two pages are, in words of body text, as measured on its layout."""
+
+    words: int  # room for about this many more words (positive), or this many too many (negative)
+
+    @property
+    def fits(self) -> bool:
+        return self.words >= 0
+
+    @property
+    def words_to_cut(self) -> int:
+        """Return how many words to cut for the sheet to fit: enough, rounded up to ten."""
+        return math.ceil(-self.words * (1 + CUT_MARGIN) / 10) * 10 if self.words < 0 else 0
+
+    def __str__(self) -> str:
+        if not self.fits:
+            return f"does not fit: about {self.words_to_cut} words too long"
+        if self.words < 10:
+            return "fits, with no room for more words"
+        return f"fits, about {self.words // 10 * 10} words to spare"
 
 
 @dataclass(frozen=True)
@@ -51,66 +75,7 @@ class SheetResult:
     seconds: float = 0.0
     peak_memory_mb: float = 0.0  # peak resident memory of the process that printed it
     sha256: str = ""
-
-
-def print_sheet(
-    job: PrintJob,
-    *,
-    root: Path,
-    styles: Path,
-    asset_roots: list[Path],
-    before_writing: Callable[[], None] = lambda: None,
-) -> SheetResult:
-    """Lay out one sheet, check it keeps its two-page contract, and write its PDF unless something is wrong.
-
-    `root` is the project folder the sheet's relative addresses start from; `before_writing` is called right
-    before the PDF is written, and may raise to stop it (a time limit that passed).
-    """
-    from .contract import check, lay_out
-    from .printer import log_line, printer_for
-
-    started = time.perf_counter()
-    printer = printer_for(styles, asset_roots, job.pdf_profile)  # one per worker process
-    problems: list[Problem] = []
-    document, logs = lay_out(printer, job, root.as_uri() + "/")
-    pdf, drawing = printer.draw(document, job.identity)  # a character no font has shows only when drawing
-    logs = [*logs, *drawing]
-    for url in printer.fetcher.refused:
-        problems.append(Problem(job.source, None, None, f"'{url}' is outside the project and was not read"))
-    for record in logs:
-        message = log_line(record)
-        if any(url in message for url in printer.fetcher.refused):
-            continue  # already reported above, in one line
-        severity = "error" if record.levelname in ("ERROR", "CRITICAL") else "warning"
-        problems.append(Problem(job.source, None, None, f"layout: {message}", severity))
-    problems += check(document, job)
-    pages = len(document.pages)
-    if any(p.severity == "error" or job.strict for p in problems):
-        seconds = time.perf_counter() - started
-        return SheetResult(job.key, job.source, "failed", pages=pages, problems=tuple(problems), seconds=seconds)
-    before_writing()
-    size, sha256 = printer.save(pdf, job.target)
-    return SheetResult(
-        job.key,
-        job.source,
-        "built",
-        pdf=job.target,
-        pages=pages,
-        size=size,
-        problems=tuple(problems),
-        seconds=time.perf_counter() - started,
-        peak_memory_mb=peak_memory_mb(),
-        sha256=sha256,
-    )
-
-
-def rehearse(job: PrintJob, *, root: Path, styles: Path, asset_roots: list[Path]) -> None:
-    """Lay out and draw a sheet without writing it, so that this process has its fonts and stylesheet ready."""
-    from .contract import lay_out
-    from .printer import printer_for
-
-    printer = printer_for(styles, asset_roots, job.pdf_profile)
-    printer.draw(lay_out(printer, job, root.as_uri() + "/")[0], job.identity)
+    fit: Fit | None = None  # how full its two pages are, when it was laid out
 
 
 def peak_memory_mb() -> float:

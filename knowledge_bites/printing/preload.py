@@ -9,6 +9,6 @@ Workers forked from it never run these exit handlers: they leave through `os._ex
 import atexit
 import os
 
-from . import contract, job, printer  # noqa: F401
+from . import contract, job, press, printer  # noqa: F401
 
 atexit.register(os._exit, 0)

@@ -268,9 +268,10 @@ def _convert(source: Path, body: str, body_line: int, content_root: Path) -> Bod
         link_rel=None,
     )
     clean = re.sub(r"<p>\s*</p>", "", clean)  # left by raw HTML that held no text
+    found = getattr(processors.sections, "found", [])
+    lines = _heading_lines(body, body_line, [title for _, title, _ in found])
     sections = tuple(
-        Section(section_id, title, words, _line_of_heading(body, body_line, title) if title else body_line)
-        for section_id, title, words in getattr(processors.sections, "found", [])
+        Section(section_id, title, words, line) for (section_id, title, words), line in zip(found, lines, strict=True)
     )
     return Body(clean, sections, tuple(safety.images), tuple(problems))
 
@@ -284,9 +285,21 @@ def line_of(body: str, body_line: int, text: str) -> int | None:
     return None
 
 
-def _line_of_heading(body: str, body_line: int, heading: str) -> int | None:
-    """Return the file line of the `##` heading with this text, if there is one."""
-    for offset, text in enumerate(body.split("\n")):
-        if text.startswith("##") and text.lstrip("#").strip() == heading:
-            return body_line + offset
-    return None
+def _heading_lines(body: str, body_line: int, titles: list[str]) -> list[int | None]:
+    """Return the file line of each section's heading, in order, so that a heading written twice is found twice.
+
+    The untitled introduction starts where the body does; a heading not found as a `#` line has no line."""
+    lines = body.split("\n")
+    found: list[int | None] = []
+    start = 0
+    for title in titles:
+        if not title:
+            found.append(body_line)
+            continue
+        offset = next(
+            (n for n in range(start, len(lines)) if lines[n].startswith("#") and lines[n].lstrip("#").strip() == title),
+            None,
+        )
+        found.append(None if offset is None else body_line + offset)
+        start = start if offset is None else offset + 1
+    return found
