@@ -180,16 +180,16 @@ def build(
     stale_by_key = {sheet.key: sheet for sheet in stale}
     events.start(len(stale), len(fresh))
     report.results.extend(fresh)
+    results = run(
+        stale,
+        preparer(project, series, languages, options=options),
+        project=project,
+        limits=options.limits,
+        cost=_cost,
+        workers=workers,
+        on_finished=events.finished,
+    )
     try:
-        results = run(
-            stale,
-            preparer(project, series, languages, options=options),
-            project=project,
-            limits=options.limits,
-            cost=_cost,
-            workers=workers,
-            on_finished=events.finished,
-        )
         for result in results:
             report.results.append(result)
             if result.status == "built":
@@ -206,6 +206,7 @@ def build(
                 )
             events.result(result)
     finally:
+        results.close()  # interrupted: the workers stop before the record is written
         events.stop()
         # Interrupted or not, the record describes exactly the PDFs that are on disk.
         if not options.selective:
@@ -216,6 +217,7 @@ def build(
         record.warnings = sorted({str(p) for p in report.problems if p.severity == "warning"})
         record.outputs_done = False
         record.save(project.output)
+        remove_stale_temporaries(project.output)  # left by a worker stopped while it wrote
         report.seconds = time.perf_counter() - started
     return report
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from .render.languages import Languages
     from .sources import Series
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_SIGNAL = 128  # plus the number of the signal that stopped the command: 130 for Ctrl-C
 
 
 class Reporter(BuildEvents):
@@ -131,7 +132,8 @@ def summary(report: BuildReport) -> str:
 
 
 def watch(project: Project, options: Options, reporter: Reporter, *, stamp: str, workers: Workers) -> int:
-    """Rebuild after every saved change to the content, templates, styles or catalogs, until Ctrl-C.
+    """Rebuild after every saved change to the content, templates, styles or catalogs, until Ctrl-C (or another
+    stop signal) raises KeyboardInterrupt.
 
     `stamp` fingerprints the inputs as they were when the first build started: a file saved while that
     build ran is caught as soon as the watcher is ready.
@@ -140,8 +142,8 @@ def watch(project: Project, options: Options, reporter: Reporter, *, stamp: str,
 
     roots = [str(p) for p in project.input_roots() if p.exists()]
     ready = False
-    for batch in changes(
-        *roots, watch_filter=_relevant, raise_interrupt=False, rust_timeout=300, yield_on_timeout=True
+    for batch in changes(  # a stop signal ends the watch as it ends a build: with KeyboardInterrupt
+        *roots, watch_filter=_relevant, raise_interrupt=True, rust_timeout=300, yield_on_timeout=True
     ):
         if not ready:  # the first (empty) batch means the watcher is in place
             ready = True
