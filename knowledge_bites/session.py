@@ -83,10 +83,12 @@ def build_once(project: Project, options: Options, reporter: Reporter, *, worker
         if outputs_ok:
             Record.outputs_written(project.output)
     for source in failed_sources(report):
-        line = f"failed  {shown_path(source)}"
         if (previous := previous_pdf(project, series, source)) is not None:
-            line += f"  ({shown_path(previous)}: previous PDF left in place is now stale)"
-        reporter.line(line)
+            kept = "previous PDF left in place is now stale; the bundles and the manifest keep it until it builds again"
+            reporter.line(f"failed  {shown_path(source)}  ({shown_path(previous)}: {kept})")
+        else:
+            none = "no PDF yet: the bundles leave it out, and the manifest lists it as failed"
+            reporter.line(f"failed  {shown_path(source)}  ({none})")
     reporter.line(summary(report))
     return EXIT_OK if report.ok and outputs_ok else EXIT_FAILED
 

@@ -38,10 +38,11 @@ class SheetEntry:
     size: int | None = None
     sha256: str | None = None
     thumbnails: tuple[Thumbnail, ...] = ()  # set only once they exist
+    last_good_title: str | None = None  # of a source that could not be read, from its last good build
 
     @property
     def title(self) -> str | None:
-        return self.sheet.meta.title if self.sheet else None
+        return self.sheet.meta.title if self.sheet else self.last_good_title
 
 
 def _status(result: SheetResult | None) -> str:
@@ -98,7 +99,11 @@ def collect(project: Project, series: Series, report: BuildReport) -> list[Sheet
         # The source could not be read: only its file name tells the number and the language.
         match = PRACTICE_FILE.match(source.name)
         number, language = (int(match["number"]), match["lang"]) if match else (None, None)
-        entries.append(SheetEntry(number, language, source, FAILED, _messages(by_source.get(source, []), project.root)))
+        entry = SheetEntry(number, language, source, FAILED, _messages(by_source.get(source, []), project.root))
+        if (known := report.last_good.get(source)) is not None:  # its last good PDF is still listed, and bundled
+            kept = replace(entry, number=known.number, language=known.lang, last_good_title=known.title or None)
+            entry = with_file(kept, project.output / known.pdf)
+        entries.append(entry)
     order = list(series.settings.languages)
     return sorted(
         entries,
@@ -117,7 +122,7 @@ def sheet_record(entry: SheetEntry, output: Path) -> dict[str, Any]:
     return {
         "number": entry.number,
         "language": entry.language,
-        "title": meta.title if meta else None,
+        "title": entry.title,
         "countries": list(meta.countries) if meta else [],
         "classification": meta.classification if meta else None,
         "published": meta.published.isoformat() if meta else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +16,12 @@ if TYPE_CHECKING:
 TWIN_FIELDS = ("countries", "regions", "published", "period")
 
 
-def check_across(sheets: list[Sheet], settings: SeriesSettings) -> tuple[list[Sheet], list[Path], list[Problem]]:
+def check_across(
+    sheets: list[Sheet], settings: SeriesSettings, *, unreadable: Collection[Path] = ()
+) -> tuple[list[Sheet], list[Path], list[Problem]]:
     """Check numbering and agreement between languages; return the sheets that pass, the sources that fail and
-    the problems found (errors and warnings)."""
+    the problems found (errors and warnings). `unreadable` are the sources that failed to load: they exist, and
+    their own errors say what is wrong with them."""
     problems: list[Problem] = []
     bad: set[Path] = set()
     renumbered: set[tuple[str, str]] = set()  # (slug, language) of translations that exist, but disagree
@@ -46,6 +50,8 @@ def check_across(sheets: list[Sheet], settings: SeriesSettings) -> tuple[list[Sh
         for lang in settings.languages:
             if lang not in langs and (reference.slug, lang) not in renumbered:
                 twin = reference.source.with_name(f"{reference.meta.number:02d}-{reference.slug}.{lang}.md")
+                if twin in unreadable:
+                    continue  # it exists, and its own errors are reported
                 problems.append(
                     Problem(
                         reference.source,
