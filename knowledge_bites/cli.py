@@ -1,6 +1,7 @@
 """The command line: `python build.py [options]` builds the series; `python build.py COMMAND` runs another command.
 
-Exit status: 0 all went well, 1 a sheet failed, 2 the command line or the series settings cannot be used.
+Exit status: 0 all went well, 1 a sheet failed, 2 the command line or the series settings cannot be used,
+128 + N stopped by signal N (130: Ctrl-C, 143: SIGTERM, 129: the terminal was closed).
 """
 
 from __future__ import annotations

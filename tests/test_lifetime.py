@@ -27,7 +27,7 @@ from .conftest import GOOD_BODY, ROOT, only_languages, practice
 # starts helper processes of its own belongs here too.
 COMMANDS = {
     "build": (["--force", "--only", "1-3", "--jobs", "2"], "built "),  # stopped while it prints
-    "watch": (["--watch", "--only", "1", "--jobs", "2"], "watching "),  # stopped while it waits for changes
+    "watch": (["--watch", "--only", "1", "--lang", "en", "--jobs", "2"], "watching "),  # stopped while it waits
 }
 GONE_WITHIN = 5.0  # seconds after the command ends, or after a signal it handles
 STARTS_WITHIN = 120.0  # seconds for a command to reach its line, on a busy machine
@@ -266,6 +266,28 @@ def test_no_process_outlives_the_command_and_nothing_is_written_after_it(command
         record = json.loads((output / "build-record.json").read_text(encoding="utf-8"))
         for sheet in record["sheets"].values():
             assert hashlib.sha256((output / sheet["pdf"]).read_bytes()).hexdigest() == sheet["sha256"]
+
+
+def test_a_helper_renames_nothing_into_place_once_the_command_has_ended(tmp_path, monkeypatch):
+    """The last check before a rename: a helper that outlives the command, if only by a moment, replaces no file."""
+    from knowledge_bites import lifetime
+    from knowledge_bites.files import write_atomically
+
+    command = subprocess.Popen([sys.executable, "-c", "input()"], stdin=subprocess.PIPE)  # stands for the command
+    handle = os.pidfd_open(command.pid)
+    try:
+        monkeypatch.setattr(lifetime, "_command", handle)  # as a helper of that command holds it
+        target = tmp_path / "sheet.pdf"
+        assert write_atomically(target, b"%PDF written while the command runs")
+        command.communicate(b"\n", timeout=30)
+        with pytest.raises(lifetime.CommandEndedError):
+            write_atomically(target, b"%PDF written after the command ended")
+        assert target.read_bytes() == b"%PDF written while the command runs"
+        assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]  # nor any temporary file
+    finally:
+        command.kill()
+        command.wait(timeout=10)
+        os.close(handle)
 
 
 def cpu_seconds(pid: int) -> float:
