@@ -25,7 +25,7 @@ def check_across(
     problems: list[Problem] = []
     bad: set[Path] = set()
     renumbered: set[tuple[str, str]] = set()  # (slug, language) of translations that exist, but disagree
-    for sheet, reference in _number_disagreements(sheets, settings.reference_language):
+    for sheet, reference in _number_disagreements(sheets, settings.reference_language, unreadable):
         problems.append(_disagreement(sheet, reference, "number"))
         bad.add(sheet.source)
         renumbered.add((sheet.slug, sheet.lang))
@@ -76,12 +76,17 @@ def check_across(
     return [s for s in sheets if s.source not in bad], sorted(bad), problems
 
 
-def _number_disagreements(sheets: list[Sheet], reference_language: str) -> list[tuple[Sheet, Sheet]]:
+def _number_disagreements(
+    sheets: list[Sheet], reference_language: str, unreadable: Collection[Path]
+) -> list[tuple[Sheet, Sheet]]:
     """Return (sheet, reference) for each translation whose number differs from its reference file's."""
     found = []
     for sheet in sheets:
         if sheet.lang == reference_language:
             continue
+        stem = sheet.source.name.removesuffix(f".{sheet.lang}.md")
+        if sheet.source.with_name(f"{stem}.{reference_language}.md") in unreadable:
+            continue  # its own reference file failed to load: another practice with the same slug is not it
         references = [s for s in sheets if s.slug == sheet.slug and s.lang == reference_language]
         if references and sheet.meta.number not in {r.meta.number for r in references}:
             found.append((sheet, references[0]))
