@@ -17,6 +17,8 @@ import os
 import select
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 COMMAND = "KNOWLEDGE_BITES_COMMAND"  # the command's process id, for the fork server it starts (an exec'd process)
 
@@ -38,9 +40,18 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_note_forking_process)
 
 
-def starting_helpers() -> None:
-    """In the command: tell the helper processes about to be started which process they work for."""
+@contextmanager
+def starting_helpers() -> Iterator[None]:
+    """In the command, around the start of helper processes: tell them which process they work for, and have them
+    start deaf to the hang-up of the terminal, which the command answers by stopping them itself. (Python's own
+    resource tracker ignores Ctrl-C and SIGTERM, but not a hang-up: it would die, be started again, and then print
+    tracebacks about resources it never saw.) A hang-up meanwhile waits for the command until the block ends."""
     os.environ[COMMAND] = str(os.getpid())
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def end_with_parent() -> None:

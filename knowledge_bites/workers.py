@@ -136,8 +136,8 @@ def warm_up() -> None:
     from multiprocessing import forkserver
 
     _context()
-    lifetime.starting_helpers()
-    forkserver.ensure_running()
+    with lifetime.starting_helpers():  # the server, and the resource tracker it starts first
+        forkserver.ensure_running()
 
 
 class Workers:
