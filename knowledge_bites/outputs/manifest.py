@@ -96,7 +96,8 @@ def collect(project: Project, series: Series, report: BuildReport) -> list[Sheet
             entries.append(with_file(entry, pdf))
     known = {sheet.source for sheet in series.sheets}
     for source in sorted(failed - known):
-        # The source could not be read: only its file name tells the number and the language.
+        # The source could not be read: its file name tells the number and the language, and the build record
+        # those of its last good build, if it had one.
         match = PRACTICE_FILE.match(source.name)
         number, language = (int(match["number"]), match["lang"]) if match else (None, None)
         entry = SheetEntry(number, language, source, FAILED, _messages(by_source.get(source, []), project.root))
