@@ -1,7 +1,8 @@
 """Whatever ends the command, every process it started ends with it, and none writes into output/ afterwards.
 
 Each command runs in a terminal of its own (a pseudo-terminal), as a user runs it, and is stopped the ways a
-command ends: Ctrl-C typed in the terminal, `kill`, the terminal closed, `kill -9`, and a crash in native code.
+command ends: Ctrl-C typed in the terminal, `kill`, a hang-up sent to the job, the terminal closed, `kill -9`, and
+a crash in native code. A command added to COMMANDS is stopped all these ways too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from pathlib import Path
 import pytest
 
 from .conftest import GOOD_BODY, ROOT, only_languages, practice
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux: reads processes from /proc")
 
 # The commands, each with the line that says it is at work with its helper processes running. A command that
 # starts helper processes of its own belongs here too.
@@ -239,7 +242,6 @@ STOPS = {
 }
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the processes from /proc")
 @pytest.mark.parametrize("stop", list(STOPS))
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_no_process_outlives_the_command_and_nothing_is_written_after_it(command, stop, tmp_path):
@@ -305,7 +307,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the processes from /proc")
 def test_a_worker_stuck_past_the_deadline_is_stopped_and_only_its_sheet_fails(scratch, tmp_path):
     """A worker stuck in native code never sees its own alarm; the build stops it at the deadline, and the sheet
     it was printing fails with one line while the others are built. Here that worker is frozen (SIGSTOP): stuck
