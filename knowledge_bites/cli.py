@@ -1,19 +1,24 @@
 """The command line: `python build.py [options]` builds the series; `python build.py COMMAND` runs another command.
 
-Exit status: 0 all went well, 1 a sheet failed, 2 the command line or the series settings cannot be used.
+Exit status: 0 all went well, 1 a sheet failed, 2 the command line or the series settings cannot be used,
+128 + N stopped by signal N (130: Ctrl-C, 143: SIGTERM, 129: the terminal was closed).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
 from .files import shown_path
 from .pipeline import Options, SheetResult
 from .project import Project
-from .session import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Reporter, build_once, load_checked, watch
+from .session import EXIT_OK, EXIT_SIGNAL, EXIT_USAGE, Reporter, build_once, load_checked, watch
 
 
 def _numbers(text: str) -> list[int]:
@@ -107,6 +112,7 @@ class Progress(Reporter):
         self.bar = None
         self.interactive = out.isatty() and sys.stderr.isatty()
         self.counted: set[str] = set()  # sheets the bar has counted
+        self.lost = False  # nothing can be shown any more
 
     def start(self, to_build: int, up_to_date: int) -> None:
         self.counted.clear()
@@ -118,10 +124,15 @@ class Progress(Reporter):
             self.bar = tqdm(total=to_build, unit="sheet", file=sys.stderr, leave=False, dynamic_ncols=True)
 
     def line(self, text: str) -> None:
-        if self.bar is not None:
-            self.bar.write(text, file=self.out)
-        else:
-            print(text, file=self.out, flush=True)
+        if self.lost:
+            return
+        try:
+            if self.bar is not None:
+                self.bar.write(text, file=self.out)
+            else:
+                print(text, file=self.out, flush=True)
+        except OSError:  # the terminal was closed, or the reader of a pipe has gone: the build goes on unheard
+            self.lost = True
 
     def result(self, result: SheetResult) -> None:
         if result.status == "up to date":
@@ -147,8 +158,38 @@ class Progress(Reporter):
 
     def stop(self) -> None:
         if self.bar is not None:
-            self.bar.close()
+            with suppress(OSError):  # the terminal was closed
+                self.bar.close()
             self.bar = None
+
+
+# Ctrl-C, `kill` and a closed terminal all stop a command the same way: cleanly, and with status 128 + the signal.
+STOP_SIGNALS = {signal.SIGINT: "", signal.SIGTERM: " by SIGTERM", signal.SIGHUP: " by SIGHUP"}
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[list[int]]:
+    """Turn the first stop signal into KeyboardInterrupt, as Ctrl-C is, and yield the list of it once received.
+
+    Later ones are ignored while the command stops. A signal ignored when the command started (`nohup`) stays so.
+    """
+    received: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        if not received:
+            received.append(signum)
+            raise KeyboardInterrupt
+
+    installed = {}
+    if threading.current_thread() is threading.main_thread():  # only the main thread may handle signals
+        for signum in STOP_SIGNALS:
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                installed[signum] = signal.signal(signum, stop)
+    try:
+        yield received
+    finally:
+        for signum, previous in installed.items():
+            signal.signal(signum, previous)
 
 
 def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO | None = None) -> int:
@@ -157,6 +198,21 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
     args = parser().parse_args(sys.argv[1:] if argv is None else argv)  # exits with status 2 on a usage error
     project = Project.at(root or Path.cwd(), args.content, args.output)
     progress = Progress(out)
+    with stopped_by_signals() as received:
+        try:
+            return run_command(args, project, progress)
+        except KeyboardInterrupt:
+            signum = received[0] if received else signal.SIGINT
+            progress.stop()
+            progress.line(
+                f"interrupted{STOP_SIGNALS[signum]}: the PDFs already written are complete and recorded; "
+                "no partial file is left"
+            )
+            return EXIT_SIGNAL + signum
+
+
+def run_command(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    """Run the command the arguments ask for; return the exit status."""
     if args.command == "announce":
         return announce(project, progress, number=args.number, languages=args.lang)
     options = Options(
@@ -170,18 +226,14 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
         time_limit=args.time_limit,
         memory_limit=args.memory_limit,
     )
-    try:
-        if not args.watch:
-            return build_once(project, options, progress)
-        from .workers import Workers
+    if not args.watch:
+        return build_once(project, options, progress)
+    from .workers import Workers
 
-        before = project.stamp()
-        with Workers(project, options.limits) as workers:  # kept ready between the builds of the session
-            status = build_once(project, options, progress, workers=workers)
-            return status if status == EXIT_USAGE else watch(project, options, progress, stamp=before, workers=workers)
-    except KeyboardInterrupt:
-        progress.line("interrupted: the PDFs already written are complete and recorded; no partial file is left")
-        return EXIT_INTERRUPTED
+    before = project.stamp()
+    with Workers(project, options.limits) as workers:  # kept ready between the builds of the session
+        status = build_once(project, options, progress, workers=workers)
+        return status if status == EXIT_USAGE else watch(project, options, progress, stamp=before, workers=workers)
 
 
 def announce(project: Project, progress: Progress, *, number: int | None, languages: list[str]) -> int:

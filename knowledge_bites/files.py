@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
+from .lifetime import check_command_running
+
 
 def sha256_of(path: Path) -> str:
     """Return the SHA-256 of a file's bytes, in hex."""
@@ -22,6 +24,8 @@ def write_atomically(target: Path, data: bytes) -> bool:
     """Write `data` to a temporary file beside `target`, then rename it into place.
 
     Return False, and leave the file (and its modification time) alone, when it already holds exactly these bytes.
+    In a helper process of the build, raise CommandEndedError rather than rename once the build command has ended:
+    a helper that outlives it, if only by a moment, replaces no file.
     """
     if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
         return False
@@ -31,6 +35,7 @@ def write_atomically(target: Path, data: bytes) -> bool:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, 0o644)  # mkstemp makes 0600 files; outputs are meant to be shared
+        check_command_running()
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,6 +77,8 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)  # problems not tied to one printed sheet
     failed_sources: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # PDFs of practices whose source was deleted
+    # Sources that failed before layout, with the record of their last good build: its PDF stays in place.
+    last_good: dict[Path, SheetRecord] = field(default_factory=dict)
     seconds: float = 0.0
 
     def count(self, status: Status) -> int:
@@ -157,6 +159,8 @@ def build(
 
     remove_stale_temporaries(project.output)
     record = Record.load(project.output)
+    report.last_good = last_good_builds(project, series, record)
+    series = keeping_last_good_titles(series, report.last_good.values())  # a mistake changes no other sheet
     prints = fingerprints(project, series, sheets)
     stale, fresh = [], []
     for sheet in sheets:
@@ -188,16 +192,16 @@ def build(
     stale_by_key = {sheet.key: sheet for sheet in stale}
     events.start(len(stale), len(fresh))
     report.results.extend(fresh)
+    results = run(
+        stale,
+        preparer(project, series, languages, options=options),
+        project=project,
+        limits=options.limits,
+        cost=_cost,
+        workers=workers,
+        on_finished=events.finished,
+    )
     try:
-        results = run(
-            stale,
-            preparer(project, series, languages, options=options),
-            project=project,
-            limits=options.limits,
-            cost=_cost,
-            workers=workers,
-            on_finished=events.finished,
-        )
         for result in results:
             report.results.append(result)
             if result.status == "built":
@@ -212,9 +216,12 @@ def build(
                     bytes=result.size,
                     sha256=result.sha256,
                     room=result.fit.words if result.fit else None,
+                    title=sheet.meta.title,
+                    published=sheet.meta.published.isoformat(),
                 )
             events.result(result)
     finally:
+        results.close()  # interrupted: the workers stop before the record is written
         events.stop()
         # Interrupted or not, the record describes exactly the PDFs that are on disk.
         if not options.selective:
@@ -225,8 +232,24 @@ def build(
         record.warnings = sorted({str(p) for p in report.problems if p.severity == "warning"})
         record.outputs_done = False
         record.save(project.output)
+        remove_stale_temporaries(project.output)  # left by a worker stopped while it wrote
         report.seconds = time.perf_counter() - started
     return report
+
+
+def last_good_builds(project: Project, series: Series, record: Record) -> dict[Path, SheetRecord]:
+    """Return the record of the last good build of each source that failed before layout, where there is one."""
+    by_source = {project.content / known.source: known for known in record.sheets.values()}
+    return {source: by_source[source] for source in series.failed_sources if source in by_source}
+
+
+def keeping_last_good_titles(series: Series, last_good: Iterable[SheetRecord]) -> Series:
+    """Return the series with the last good titles of its failed sources, for the other sheets to keep listing."""
+    kept: dict[str, dict[int, str]] = {}
+    for known in last_good:
+        if known.title:
+            kept.setdefault(known.lang, {})[known.number] = known.title
+    return replace(series, kept_titles=kept) if kept else series
 
 
 def _cost(sheet: Sheet) -> int:

@@ -32,6 +32,10 @@ class SheetRecord:
     pages: int
     bytes: int
     sha256: str
+    # Its title and publication date as built: while its source fails to load, the other sheets keep listing it
+    # with that title, and the bundles keep its PDF under that edition.
+    title: str = ""
+    published: str = ""
     room: int | None = None  # words of body text page 2 had room for (negative: too many), when measured
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .sources import Series
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_SIGNAL = 128  # plus the number of the signal that stopped the command: EXIT_INTERRUPTED for Ctrl-C
 
 
 class Reporter(BuildEvents):
@@ -82,10 +83,12 @@ def build_once(project: Project, options: Options, reporter: Reporter, *, worker
         if outputs_ok:
             Record.outputs_written(project.output)
     for source in failed_sources(report):
-        line = f"failed  {shown_path(source)}"
         if (previous := previous_pdf(project, series, source)) is not None:
-            line += f"  ({shown_path(previous)}: previous PDF left in place is now stale)"
-        reporter.line(line)
+            kept = "previous PDF left in place is now stale; the bundles and the manifest keep it until it builds again"
+            reporter.line(f"failed  {shown_path(source)}  ({shown_path(previous)}: {kept})")
+        else:
+            none = "no PDF yet: the bundles leave it out, and the manifest lists it as failed"
+            reporter.line(f"failed  {shown_path(source)}  ({none})")
     reporter.line(summary(report))
     return EXIT_OK if report.ok and outputs_ok else EXIT_FAILED
 
@@ -131,7 +134,8 @@ def summary(report: BuildReport) -> str:
 
 
 def watch(project: Project, options: Options, reporter: Reporter, *, stamp: str, workers: Workers) -> int:
-    """Rebuild after every saved change to the content, templates, styles or catalogs, until Ctrl-C.
+    """Rebuild after every saved change to the content, templates, styles or catalogs, until Ctrl-C (or another
+    stop signal) raises KeyboardInterrupt.
 
     `stamp` fingerprints the inputs as they were when the first build started: a file saved while that
     build ran is caught as soon as the watcher is ready.
@@ -140,8 +144,8 @@ def watch(project: Project, options: Options, reporter: Reporter, *, stamp: str,
 
     roots = [str(p) for p in project.input_roots() if p.exists()]
     ready = False
-    for batch in changes(
-        *roots, watch_filter=_relevant, raise_interrupt=False, rust_timeout=300, yield_on_timeout=True
+    for batch in changes(  # a stop signal ends the watch as it ends a build: with KeyboardInterrupt
+        *roots, watch_filter=_relevant, raise_interrupt=True, rust_timeout=300, yield_on_timeout=True
     ):
         if not ready:  # the first (empty) batch means the watcher is in place
             ready = True

@@ -7,13 +7,16 @@ import multiprocessing
 import os
 import resource
 import signal
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
+from multiprocessing.queues import SimpleQueue
 from typing import Protocol, TypeVar
 
+from . import lifetime
 from .printing.job import PrintJob, SheetResult, peak_memory_mb
 from .problems import Problem
 from .project import Project
@@ -28,11 +31,22 @@ class Limits:
     memory_limit: int = 2048  # MB of address space per worker process
     recycle: int = 40  # sheets a worker prints before it is replaced, to keep memory bounded
 
+    @property
+    def deadline(self) -> float:
+        """Seconds a worker may spend on one sheet before the build stops the worker itself: the time limit, which
+        the worker keeps, and a margin. A worker stuck in native code never sees its own alarm go off."""
+        return self.time_limit + DEADLINE_MARGIN
+
+
+DEADLINE_MARGIN = 5.0  # seconds
+CHECK_EVERY = 1.0  # seconds between two looks at the workers' deadlines while a build waits for them
+
 
 # --- Worker side -------------------------------------------------------------------------------
 
 _project: Project | None = None
 _limits: Limits | None = None
+_started: SimpleQueue | None = None  # where a worker tells the build which sheet it starts, and when
 
 
 class SheetTimeoutError(Exception):
@@ -54,14 +68,14 @@ def _check_time() -> None:
         raise SheetTimeoutError
 
 
-def _init_worker(project: Project, limits: Limits, in_pool: bool) -> None:
-    global _project, _limits
+def _init_worker(project: Project, limits: Limits, in_pool: bool, started: SimpleQueue | None = None) -> None:
+    global _project, _limits, _started
     if in_pool:
+        lifetime.end_with_parent()  # ends with the server it forks from; the build handles Ctrl-C and stops it
         if limits.memory_limit:
             size = limits.memory_limit * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_DATA, (size, size))
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-    _project, _limits = project, limits
+    _project, _limits, _started = project, limits, started
 
 
 def _build_one(job: PrintJob) -> SheetResult:
@@ -72,6 +86,8 @@ def _build_one(job: PrintJob) -> SheetResult:
     global _time_is_up
     limit = _limits.time_limit
     _time_is_up = False
+    if _started is not None:
+        _started.put((job.key, os.getpid(), time.monotonic()))  # the build stops this process past its deadline
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
@@ -124,14 +140,16 @@ def warm_up() -> None:
     from multiprocessing import forkserver
 
     _context()
-    forkserver.ensure_running()
+    with lifetime.starting_helpers():  # the server, and the resource tracker it starts first
+        forkserver.ensure_running()
 
 
 class Workers:
     """The worker processes, kept from one build to the next under --watch, so that a rebuild finds them ready.
 
     Each set of workers prints at most `recycle` sheets per worker and is then replaced, to keep memory bounded.
-    (The executor's own max_tasks_per_child can hang on Python 3.11 when a worker retires.)
+    (The executor's own max_tasks_per_child can hang on Python 3.11 when a worker retires.) Each worker tells
+    which sheet it starts; one still on it past the deadline is stopped from here (`stop_overdue`).
     """
 
     def __init__(self, project: Project, limits: Limits) -> None:
@@ -140,6 +158,9 @@ class Workers:
         self.size = limits.jobs or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
         self.left = 0  # sheets the current set of workers may still print
+        self.started: SimpleQueue | None = None
+        self.printing: dict[str, tuple[int, float]] = {}  # sheet key: the worker printing it, and since when
+        self.overdue: set[str] = set()  # sheets whose worker was stopped at the deadline
 
     def __enter__(self) -> Workers:
         return self
@@ -152,11 +173,13 @@ class Workers:
         if self.pool is None or self.left <= 0:
             self.close()
             warm_up()
+            context = _context()
+            self.started = context.SimpleQueue()
             self.pool = ProcessPoolExecutor(
                 self.size,
-                mp_context=_context(),
+                mp_context=context,
                 initializer=_init_worker,
-                initargs=(self.project, self.limits, True),
+                initargs=(self.project, self.limits, True, self.started),
             )
             self.left = self.size * self.limits.recycle if self.limits.recycle else 1 << 62
         return self.pool, self.left
@@ -167,13 +190,49 @@ class Workers:
         pool, _ = self.get()
         wait([pool.submit(_rehearse, job) for _ in range(self.size)], timeout=self.limits.time_limit)
 
-    def close(self) -> None:
-        """Stop the workers (waiting for none of the sheets not started yet)."""
+    def stop_overdue(self, done: Collection[str]) -> float:
+        """Stop each worker still on a sheet past the deadline; return how long to wait before looking again.
+
+        `done` are the sheets whose result is in: their workers may have gone on to other sheets."""
+        while self.started is not None and not self.started.empty():
+            key, pid, since = self.started.get()
+            self.printing[key] = (pid, since)
+        now = time.monotonic()
+        wait_at_most = CHECK_EVERY
+        for key, (pid, since) in list(self.printing.items()):
+            if key in done:
+                del self.printing[key]
+                continue
+            left = since + self.limits.deadline - now
+            if left <= 0 and key not in self.overdue:
+                self.overdue.add(key)
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)  # the pool breaks; its other workers are stopped with it
+            wait_at_most = min(wait_at_most, max(left, 0.05))
+        return wait_at_most
+
+    def close(self, *, now: bool = False) -> None:
+        """Stop the workers: once the sheets already handed to them are done, or `now`, dropping those sheets (the
+        build was interrupted, or the pool is broken and its workers are to go anyway)."""
         if self.pool is not None:
+            if now:
+                _kill_workers(self.pool)
             # Waiting for the workers to exit also ends the pool's threads, before anything forks this process
             # (the thumbnails' pool does): a fork while they run could copy a lock they hold.
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        if self.started is not None:
+            self.started.close()
+            self.started = None
+        self.printing.clear()
+        self.overdue.clear()
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill every worker process of a pool at once (Python 3.14 has ProcessPoolExecutor.kill_workers for it)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with suppress(ProcessLookupError, ValueError):
+            process.kill()
 
 
 class Keyed(Protocol):
@@ -210,6 +269,7 @@ def run(
     own = workers is None
     workers = workers or Workers(project, limits)
     remaining = list(items)
+    known: dict[str, SheetResult] = {}  # results in before their turn, kept when a pool had to be replaced
     try:
         while remaining:
             pool, left = workers.get()
@@ -218,31 +278,66 @@ def run(
             jobs: dict[str, PrintJob] = {}
             futures: dict[str, Future[SheetResult]] = {}
             for item in sorted(batch, key=cost, reverse=True):  # each is printed while the next is rendered
-                jobs[item.key] = prepare(item)
-                futures[item.key] = pool.submit(_build_one, jobs[item.key])
+                if item.key not in known:
+                    jobs[item.key] = prepare(item)
+                    futures[item.key] = pool.submit(_build_one, jobs[item.key])
             keys = {future: key for key, future in futures.items()}
             pending = set(keys)
             for item in batch:
+                if item.key in known:
+                    remaining.remove(item)
+                    yield known.pop(item.key)
+                    continue
                 while not futures[item.key].done():  # meanwhile, tell of every other sheet that is printed
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    timeout = workers.stop_overdue({key for key, future in futures.items() if future.done()})
+                    finished, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
                     for future in finished:
                         if not future.cancelled() and future.exception() is None:
                             on_finished(keys[future])
                 try:
                     result = futures[item.key].result()
                 except BrokenProcessPool:
-                    # A worker died (killed, or crashed in native code): that sheet fails, the rest go on.
-                    message = "the process printing this sheet stopped unexpectedly; the sheet was not written"
-                    source = jobs[item.key].source
-                    remaining.remove(item)
-                    workers.close()
-                    yield SheetResult(item.key, source, "failed", problems=(Problem(source, None, None, message),))
+                    # A worker died: killed, crashed in native code, or stopped at the deadline. The sheets it was
+                    # printing fail; those printed meanwhile are kept; the others are printed by fresh workers.
+                    waiting = {item.key for item in remaining}
+                    known.update(_after_a_broken_pool(item.key, jobs, futures, workers, waiting))
+                    workers.close(now=True)
                     break
                 remaining.remove(item)
                 yield result
     except BaseException:
-        workers.close()  # interrupted: stop the sheets not started yet
+        workers.close(now=True)  # interrupted: stop the sheets being printed, and those not started yet
         raise
     finally:
         if own:
             workers.close()
+
+
+def _after_a_broken_pool(
+    awaited: str,
+    jobs: dict[str, PrintJob],
+    futures: dict[str, Future[SheetResult]],
+    workers: Workers,
+    waiting: set[str],
+) -> dict[str, SheetResult]:
+    """Return the results known when a pool broke, of the sheets `waiting` for their turn: those printed meanwhile,
+    and a failure for each sheet whose worker was stopped at the deadline, or else for the sheet awaited."""
+    known = {
+        key: future.result()
+        for key, future in futures.items()
+        if key in waiting and future.done() and not future.cancelled() and future.exception() is None
+    }
+    if workers.overdue:
+        limit = workers.limits.time_limit
+        message = (
+            f"layout took longer than {limit:g} s and its process no longer answered; it was stopped after "
+            f"{workers.limits.deadline:g} s and the sheet was not written"
+        )
+        failed = sorted(workers.overdue)
+    else:
+        message = "the process printing this sheet stopped unexpectedly; the sheet was not written"
+        failed = [awaited]
+    for key in failed:
+        source = jobs[key].source
+        known[key] = SheetResult(key, source, "failed", problems=(Problem(source, None, None, message),))
+    return known

@@ -71,7 +71,7 @@ def test_good_front_matter_loads(scratch, settings):
         (
             '    as_of: "2019-12"',
             '    as_of: "December"',
-            '12: key_figures[0].as_of: expected a date as "YYYY", "YYYY-MM" or "YYYY-MM-DD"',
+            '12: key_figures[0].as_of: expected a date as "YYYY", "YYYY-MM" or "YYYY-MM-DD", got "December"',
         ),
         (
             "regions: [west-central-africa]",

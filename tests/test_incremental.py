@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -249,3 +251,48 @@ def test_workers_kept_between_builds_print_with_the_styles_of_each_build(tmp_pat
     fresh = Project.at(project.root, output=tmp_path / "fresh")
     assert build_series(fresh).ok
     assert (fresh.output / "en" / pdf.name).read_bytes() == after
+
+
+def test_a_source_that_fails_to_load_changes_no_other_output(tmp_path):
+    """A misspelt field in one file: the other sheets keep listing that practice as it last built, and are not
+    rebuilt; its last good PDF stays in place, in the bundle and the manifest; its twin is not warned about; and
+    fixing the mistake rebuilds that sheet alone. (Practice #11 reuses the facts, and the slug, of the shipped #9:
+    the twin of the broken file is not compared with #9's file instead.)"""
+    project = make_project(tmp_path / "eleven")
+    practices = project / "content" / "practices"
+    for lang in ("en", "es"):
+        text = (ROOT / "content" / "practices" / f"09-smes-iraq.{lang}.md").read_text(encoding="utf-8")
+        (practices / f"09-smes-iraq.{lang}.md").write_text(text, "utf-8")
+        (practices / f"11-smes-iraq.{lang}.md").write_text(text.replace("number: 9\n", "number: 11\n"), "utf-8")
+    status, log = build(project)
+    assert status == 0 and len(built(log)) == 8, log
+    output = project / "output"
+    before = hashes(output)
+    title = "Boosting Returnees’ Employment through Support to SMEs in Iraq"
+    pdf = "en/knowledge-bites-11-smes-iraq-en.pdf"
+
+    source = practices / "11-smes-iraq.en.md"
+    edit(source, "## Context\n", "## Context\n\nA sentence added while a field was misspelt.\n")
+    edit(source, "title:", "tittle:")
+    status, log = build(project)
+    shown = log.replace(str(project) + "/", "")
+    assert status == 1, log
+    assert built(log) == [], log  # no other sheet changes, so none is printed again
+    assert "failed  content/practices/11-smes-iraq.es.md" not in shown, log
+    assert ": warning:" not in log, log  # the Spanish twin has its English file: it failed to load, and says why
+    assert "content/practices/11-smes-iraq.en.md:3: tittle: unknown field (did you mean 'title'?)" in shown
+    assert (
+        f"failed  content/practices/11-smes-iraq.en.md  (output/{pdf}: previous PDF left in place is now stale; "
+        "the bundles and the manifest keep it until it builds again)"
+    ) in shown.splitlines(), log
+    assert hashes(output) == before
+    with zipfile.ZipFile(next((output / "bundles").glob("knowledge-bites-en-*.zip"))) as bundle:
+        assert Path(pdf).name in bundle.namelist()
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [e for e in manifest["sheets"] if (e["number"], e["language"]) == (11, "en")]
+    assert (entry["status"], entry["title"], entry["pdf"]) == ("failed", title, pdf)
+    assert f"{title}</a>" in (output / "index.html").read_text(encoding="utf-8")  # its card in the catalogue too
+
+    edit(source, "tittle:", "title:")
+    status, log = build(project)
+    assert status == 0 and built(log) == ["11-en"], log

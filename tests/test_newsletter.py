@@ -342,7 +342,11 @@ def test_spanish_announcement_lists_every_earlier_sheet_with_both_titles(series,
         assert expected in squeeze(text), expected
         assert squeeze(expected) in shown.replace(" )", ")"), expected
     assert "- 104: retornados empleados en 17 pymes" in text and "PRACTICE #10" not in text
-    assert settings.call_to_action.url in text and f'href="{html.escape(settings.call_to_action.url)}"' in page
+    # The text gives the address a reader can write to, and the subject; the page links to it.
+    write_to = "ReturnReintegrationPlatform@iom.int (asunto: «Knowledge Bites: a practice to share»)"
+    assert f"\nComparta su práctica: {write_to}\n" in text
+    assert "mailto:" not in text and "%20" not in text
+    assert f'href="{html.escape(settings.call_to_action.url)}"' in page
     # E-mail-safe: inline styles only, nothing to run or fetch; no picture before the sheet is built.
     assert not re.search(r"<(script|link|style|iframe|img)\b", page)
     assert 'style="' in page and "http://" not in page and "https://" not in page

@@ -49,7 +49,9 @@ def test_each_bad_sheet_fails_alone_and_the_summary_lists_the_failures(scratch, 
         "knowledge-bites-06-good-en.pdf",
     ]
     closing = [line.replace(f"{scratch}/practices/", "") for line in log.strip().splitlines()[-4:]]
-    assert closing[:3] == ["failed  02-bad-figure.en.md", "failed  03-too-long.en.md", "failed  04-wide-table.en.md"]
+    never_built = "(no PDF yet: the bundles leave it out, and the manifest lists it as failed)"
+    failed = ("02-bad-figure.en.md", "03-too-long.en.md", "04-wide-table.en.md")
+    assert closing[:3] == [f"failed  {name}  {never_built}" for name in failed]
     assert closing[3].startswith("built 3, up to date 0, failed 3, warnings 1 in ")
 
 
@@ -129,13 +131,20 @@ def test_a_failed_rebuild_keeps_the_previous_pdf_and_says_it_is_stale(scratch, t
     assert run_build(ROOT, "--content", str(scratch), "--output", str(out), "--jobs", "1")[0] == 0
     pdf = out / "en" / "knowledge-bites-03-entrepreneurship-en.pdf"
     good = pdf.read_bytes()
-    stale = f"failed  {scratch}/practices/03-entrepreneurship.en.md  ({pdf}: previous PDF left in place is now stale)"
+    stale = (
+        f"failed  {scratch}/practices/03-entrepreneurship.en.md  ({pdf}: previous PDF left in place is now stale; "
+        "the bundles and the manifest keep it until it builds again)"
+    )
+    bundle = out / "bundles" / "knowledge-bites-en-2026-11-23.zip"
+    assert bundle.is_file()
+    kept = bundle.read_bytes()
     for broken in (practice(GOOD_FRONT_MATTER.replace("countries: [BF]", "countries: [XY]")), practice(body=TOO_LONG)):
         write(scratch, "03-entrepreneurship.en.md", broken)  # fails when loaded, then when laid out
         status, log = run_build(ROOT, "--content", str(scratch), "--output", str(out), "--jobs", "1")
         assert status == 1, log
         assert stale in log.splitlines(), log
         assert pdf.read_bytes() == good
+        assert bundle.read_bytes() == kept  # as the line says: the bundle keeps the last good PDF
         assert not list(out.rglob("*.tmp"))
 
 

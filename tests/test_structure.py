@@ -30,6 +30,7 @@ TOP_LEVEL = {
     "__init__": "foundation",
     "problems": "foundation",
     "files": "foundation",
+    "lifetime": "foundation",
     "lock": "foundation",
     "record": "foundation",
     "project": "foundation",

@@ -41,10 +41,11 @@ class SheetEntry:
     sha256: str | None = None
     fit: Fit | None = None  # how full its two pages are: as this build measured it, or as the PDF on disk was
     thumbnails: tuple[Thumbnail, ...] = ()  # set only once they exist
+    last_good_title: str | None = None  # of a source that could not be read, from its last good build
 
     @property
     def title(self) -> str | None:
-        return self.sheet.meta.title if self.sheet else None
+        return self.sheet.meta.title if self.sheet else self.last_good_title
 
 
 def _status(result: SheetResult | None) -> str:
@@ -101,10 +102,15 @@ def collect(project: Project, series: Series, report: BuildReport) -> list[Sheet
             entries.append(with_file(entry, pdf))
     known = {sheet.source for sheet in series.sheets}
     for source in sorted(failed - known):
-        # The source could not be read: only its file name tells the number and the language.
+        # The source could not be read: its file name tells the number and the language, and the build record
+        # those of its last good build, if it had one.
         match = PRACTICE_FILE.match(source.name)
         number, language = (int(match["number"]), match["lang"]) if match else (None, None)
-        entries.append(SheetEntry(number, language, source, FAILED, _messages(by_source.get(source, []), project.root)))
+        entry = SheetEntry(number, language, source, FAILED, _messages(by_source.get(source, []), project.root))
+        if (known := report.last_good.get(source)) is not None:  # its last good PDF is still listed, and bundled
+            kept = replace(entry, number=known.number, language=known.lang, last_good_title=known.title or None)
+            entry = with_file(kept, project.output / known.pdf)
+        entries.append(entry)
     order = list(series.settings.languages)
     return sorted(
         entries,
@@ -123,7 +129,7 @@ def sheet_record(entry: SheetEntry, output: Path) -> dict[str, Any]:
     return {
         "number": entry.number,
         "language": entry.language,
-        "title": meta.title if meta else None,
+        "title": entry.title,
         "countries": list(meta.countries) if meta else [],
         "classification": meta.classification if meta else None,
         "published": meta.published.isoformat() if meta else None,

@@ -37,9 +37,12 @@ class OutputsReport:
     seconds: float = 0.0
 
 
-def edition_date(series: Series) -> date | None:
-    """Return the newest publication date in the series: it names and stamps the bundles, never today's date."""
-    return max((sheet.meta.published for sheet in series.sheets), default=None)
+def edition_date(series: Series, report: BuildReport) -> date | None:
+    """Return the newest publication date in the series: it names and stamps the bundles, never today's date.
+
+    A sheet whose source failed to load counts with the date of its last good build, whose PDF is bundled."""
+    kept = [date.fromisoformat(known.published) for known in report.last_good.values() if known.published]
+    return max([sheet.meta.published for sheet in series.sheets] + kept, default=None)
 
 
 def plan_bundles(series: Series, entries: list[SheetEntry], output: Path, edition: date) -> list[Bundle]:
@@ -89,7 +92,7 @@ def derive(project: Project, series: Series, languages: Languages, report: Build
     result.thumbnails_kept = sum(1 for e in result.entries if e.pdf is not None) - len(stale)
     _remove_unexpected(output / THUMBNAILS, "*.png", keep)
 
-    edition = edition_date(series)
+    edition = edition_date(series, report)
     planned = plan_bundles(series, result.entries, output, edition) if edition else []
     digests = {}
     for bundle in planned:

@@ -122,15 +122,21 @@ class Pages:
         order = list(self.languages)
         by_number: dict[int, list[SheetEntry]] = {}
         for entry in entries:
-            if entry.pdf is not None and entry.sheet is not None and entry.number is not None:
+            if entry.pdf and entry.title and entry.language in order and entry.number is not None:
                 by_number.setdefault(entry.number, []).append(entry)
         cards = []
         for _number, group in sorted(by_number.items()):
-            group.sort(key=lambda e: order.index(e.sheet.lang))  # type: ignore[union-attr]
+            group.sort(key=lambda e: order.index(e.language))  # type: ignore[arg-type]
+            # A sheet whose source could not be read keeps its card with its last good PDF and title; the facts
+            # the languages share come from a language that could be read.
+            loaded = next((e.sheet for e in group if e.sheet is not None), None)
+            if loaded is None:
+                continue
             shown = next((e for e in group if e.language == lang), None) or group[0]
-            assert shown.sheet is not None and shown.pdf is not None
+            assert shown.pdf is not None
             cards.append(
-                self.sheet_facts(shown.sheet, lang)
+                self.sheet_facts(shown.sheet or loaded, lang)
+                | {"title": shown.title, "title_lang": shown.language}
                 | {
                     "pdf": relative_link(shown.pdf, output),
                     "thumbnail": _picture(shown.thumbnails, output),
@@ -138,7 +144,7 @@ class Pages:
                         {
                             "href": relative_link(e.pdf, output),
                             "code": e.language,
-                            "language": _capitalised(self.language_name(e.sheet.lang, lang)),  # type: ignore[union-attr]
+                            "language": _capitalised(self.language_name(e.language, lang)),  # type: ignore[arg-type]
                             "size": kilobytes(language, e.size or 0),
                         }
                         for e in group

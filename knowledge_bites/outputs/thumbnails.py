@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 from PIL import Image, PngImagePlugin
 
 from ..files import write_atomically
+from ..lifetime import end_with_parent, starting_helpers
 
 # Newsletter width and a larger preview, in pixels.
 WIDTHS = (600, 1200)
@@ -111,5 +112,11 @@ def make_all(jobs: list[tuple[Path, str, tuple[Thumbnail, ...]]], workers: int =
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         return [_make(job) for job in jobs]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_make, jobs))
+    with starting_helpers():  # the pool's queues may start the resource tracker
+        pool = ProcessPoolExecutor(workers, initializer=end_with_parent)  # its workers end with the build
+    with pool:
+        try:
+            return list(pool.map(_make, jobs))
+        except BaseException:  # interrupted: make no more pictures
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise

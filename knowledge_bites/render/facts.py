@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .. import __version__
 from ..sources import SeriesSettings, Sheet
@@ -11,6 +12,7 @@ from .languages import Language
 
 def series_facts(settings: SeriesSettings, lang: str) -> dict[str, Any]:
     """Return what every sheet, page and announcement says of the series, in one language."""
+    address, subject = readable_link(settings.call_to_action.url)  # for plain text
     return {
         "lang": lang,
         "version": __version__,
@@ -22,9 +24,21 @@ def series_facts(settings: SeriesSettings, lang: str) -> dict[str, Any]:
         "cta_text": settings.call_to_action.text[lang],
         "cta_link_text": settings.call_to_action.link_text[lang],
         "cta_url": settings.call_to_action.url,
+        "cta_address": address,
+        "cta_subject": subject,
         "funding_statement": settings.funding_statement.get(lang),
         "disclaimer": settings.disclaimer[lang],
     }
+
+
+def readable_link(url: str) -> tuple[str, str | None]:
+    """Return a link as a reader of plain text can use it: the address of a `mailto:` link and the subject it
+    asks for (`ask@example.org`, `Knowledge Bites: a practice`), or a web address as it is (and no subject)."""
+    parts = urlsplit(url)
+    if parts.scheme != "mailto":
+        return url, None
+    subjects = parse_qs(parts.query).get("subject", [])
+    return unquote(parts.path), subjects[0] if subjects else None
 
 
 def sheet_facts(sheet: Sheet, language: Language, settings: SeriesSettings) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,13 +16,16 @@ if TYPE_CHECKING:
 TWIN_FIELDS = ("countries", "regions", "published", "period")
 
 
-def check_across(sheets: list[Sheet], settings: SeriesSettings) -> tuple[list[Sheet], list[Path], list[Problem]]:
+def check_across(
+    sheets: list[Sheet], settings: SeriesSettings, *, unreadable: Collection[Path] = ()
+) -> tuple[list[Sheet], list[Path], list[Problem]]:
     """Check numbering and agreement between languages; return the sheets that pass, the sources that fail and
-    the problems found (errors and warnings)."""
+    the problems found (errors and warnings). `unreadable` are the sources that failed to load: they exist, and
+    their own errors say what is wrong with them."""
     problems: list[Problem] = []
     bad: set[Path] = set()
     renumbered: set[tuple[str, str]] = set()  # (slug, language) of translations that exist, but disagree
-    for sheet, reference in _number_disagreements(sheets, settings.reference_language):
+    for sheet, reference in _number_disagreements(sheets, settings.reference_language, unreadable):
         problems.append(_disagreement(sheet, reference, "number"))
         bad.add(sheet.source)
         renumbered.add((sheet.slug, sheet.lang))
@@ -46,6 +50,8 @@ def check_across(sheets: list[Sheet], settings: SeriesSettings) -> tuple[list[Sh
         for lang in settings.languages:
             if lang not in langs and (reference.slug, lang) not in renumbered:
                 twin = reference.source.with_name(f"{reference.meta.number:02d}-{reference.slug}.{lang}.md")
+                if twin in unreadable:
+                    continue  # it exists, and its own errors are reported
                 problems.append(
                     Problem(
                         reference.source,
@@ -70,12 +76,17 @@ def check_across(sheets: list[Sheet], settings: SeriesSettings) -> tuple[list[Sh
     return [s for s in sheets if s.source not in bad], sorted(bad), problems
 
 
-def _number_disagreements(sheets: list[Sheet], reference_language: str) -> list[tuple[Sheet, Sheet]]:
+def _number_disagreements(
+    sheets: list[Sheet], reference_language: str, unreadable: Collection[Path]
+) -> list[tuple[Sheet, Sheet]]:
     """Return (sheet, reference) for each translation whose number differs from its reference file's."""
     found = []
     for sheet in sheets:
         if sheet.lang == reference_language:
             continue
+        stem = sheet.source.name.removesuffix(f".{sheet.lang}.md")
+        if sheet.source.with_name(f"{stem}.{reference_language}.md") in unreadable:
+            continue  # its own reference file failed to load: another practice with the same slug is not it
         references = [s for s in sheets if s.slug == sheet.slug and s.lang == reference_language]
         if references and sheet.meta.number not in {r.meta.number for r in references}:
             found.append((sheet, references[0]))

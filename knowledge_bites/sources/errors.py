@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import types
 import typing
 from datetime import date, datetime
@@ -124,6 +125,17 @@ def describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+# A number written with its digits in groups of three: 1,200 or 1 200 or 1'200 (and maybe decimals: 1,200.5).
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?P<separator>[,'\u00a0\u202f ])\d{3}(?:(?P=separator)\d{3})*(?:\.\d+)?")
+
+
+def _ungrouped(value: Any) -> str | None:
+    """Return a number written with thousands separators as the plain number it means (`1,200` gives `1200`)."""
+    if not isinstance(value, str) or not (match := _GROUPED.fullmatch(value.strip())):
+        return None
+    return value.strip().replace(match["separator"], "")
+
+
 def _message(error: dict[str, Any], known_fields: list[str]) -> str:
     kind = error["type"]
     loc = error["loc"]
@@ -135,7 +147,9 @@ def _message(error: dict[str, Any], known_fields: list[str]) -> str:
     if kind == "literal_error":
         return f"{error['msg'][0].lower()}{error['msg'][1:]}, got {describe(error['input'])}"
     if kind == "value_error":
-        return str(error["ctx"]["error"])
+        message = str(error["ctx"]["error"])
+        # Like pydantic's own messages, a check's "expected …" quotes what was written.
+        return f"{message}, got {describe(error['input'])}" if message.startswith("expected") else message
     if kind == "string_too_short" or (kind == "string_type" and error["input"] is None):
         return "must not be empty"
     if kind == "string_too_long":
@@ -154,7 +168,8 @@ def _message(error: dict[str, Any], known_fields: list[str]) -> str:
     if kind in ("int_type", "float_type", "int_parsing", "finite_number"):
         if isinstance(error["input"], float) and not math.isfinite(error["input"]):
             return f"expected an ordinary number, got {describe(error['input'])}"
-        return f"expected a number, got {describe(error['input'])}"
+        hint = f": write {plain}, without a thousands separator" if (plain := _ungrouped(error["input"])) else ""
+        return f"expected a number, got {describe(error['input'])}{hint}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
         return f"expected a date as YYYY-MM-DD, got {describe(error['input'])}"
     message = error["msg"][0].lower() + error["msg"][1:]

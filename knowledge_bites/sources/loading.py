@@ -62,6 +62,9 @@ class Series:
     sheets: list[Sheet] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed_sources: list[Path] = field(default_factory=list)
+    # Per language, the last good titles of practices whose source failed (the build record knows them): the
+    # other sheets keep listing them while the mistake is fixed.
+    kept_titles: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def other_practices(self, sheet: Sheet) -> list[tuple[int, str]]:
         """Return the (number, title) pairs a sheet lists as other practices: the nearest numbers first."""
@@ -71,13 +74,16 @@ class Series:
 
     @cached_property
     def titles(self) -> dict[str, dict[int, str]]:
-        """Return, per language, the title of every practice number (reference language as fallback)."""
-        by_lang: dict[str, dict[int, str]] = {}
-        reference = {s.meta.number: s.meta.title for s in self.sheets if s.lang == self.settings.reference_language}
-        for lang in self.settings.languages:
-            own = {s.meta.number: s.meta.title for s in self.sheets if s.lang == lang}
-            by_lang[lang] = dict(sorted({**reference, **own}.items()))
-        return by_lang
+        """Return, per language, the title of every practice number (reference language as fallback).
+
+        A language's own title comes first: as loaded, or else as kept from its last good build."""
+
+        def own(lang: str) -> dict[int, str]:
+            loaded = {s.meta.number: s.meta.title for s in self.sheets if s.lang == lang}
+            return {**self.kept_titles.get(lang, {}), **loaded}
+
+        reference = own(self.settings.reference_language)
+        return {lang: dict(sorted({**reference, **own(lang)}.items())) for lang in self.settings.languages}
 
     @property
     def file_prefix(self) -> str:
@@ -142,7 +148,7 @@ def load_series(root: Path) -> Series:
             series.sheets.append(sheet)
         else:
             series.failed_sources.append(path)
-    series.sheets, failed, problems = check_across(series.sheets, settings)
+    series.sheets, failed, problems = check_across(series.sheets, settings, unreadable=series.failed_sources)
     series.problems.extend(problems)
     series.failed_sources.extend(failed)
     series.sheets.sort(key=lambda s: (s.meta.number, list(settings.languages).index(s.lang)))
