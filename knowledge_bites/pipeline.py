@@ -19,6 +19,7 @@ from .workers import Limits, Workers, run
 if TYPE_CHECKING:
     from .render.languages import Languages
     from .sources import Series, Sheet
+    from .sources.translations import Translations
 
 __all__ = ["BuildEvents", "BuildReport", "Options", "SheetResult", "build", "failed_sources", "select"]
 
@@ -78,6 +79,7 @@ class BuildReport:
     failed_sources: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # PDFs of practices whose source was deleted
     seconds: float = 0.0
+    translations: Translations | None = None  # where each translation stands (plain data: see its as_data())
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -138,7 +140,11 @@ def build(
     events = events or BuildEvents()
     started = time.perf_counter()
     stamp = project.stamp()
-    report = BuildReport(problems=[*series.problems, *languages.problems], failed_sources=list(series.failed_sources))
+    report = BuildReport(
+        problems=[*series.problems, *languages.problems],
+        failed_sources=list(series.failed_sources),
+        translations=series.translations,
+    )
     sheets = select(series, options)
     if options.strict:
         warned = {p.path for p in report.problems if p.severity == "warning"}
@@ -214,6 +220,8 @@ def build(
         record.stamp = stamp
         record.options = options.recorded()
         record.warnings = sorted({str(p) for p in report.problems if p.severity == "warning"})
+        notes = sorted({str(p) for p in report.problems if p.severity == "note"})
+        record.notes = notes + series.translations.progress_lines(options.languages)
         record.outputs_done = False
         record.save(project.output)
         report.seconds = time.perf_counter() - started

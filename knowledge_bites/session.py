@@ -41,7 +41,7 @@ def build_once(project: Project, options: Options, reporter: Reporter, *, worker
     """Load, check and build the series once (with these worker processes, if given); return the exit status."""
     started = time.perf_counter()
     if (record := nothing_to_do(project, options)) is not None:
-        for warning in record.warnings:
+        for warning in [*record.warnings, *record.notes]:
             reporter.line(warning)
         count = len(record.sheets)
         reporter.line(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)")
@@ -57,6 +57,8 @@ def build_once(project: Project, options: Options, reporter: Reporter, *, worker
     series, languages = loaded
     for problem in sorted(series.problems):
         reporter.line(str(problem.shown_from(Path.cwd())))
+    for line in series.translations.progress_lines(options.languages):  # one line per language in progress
+        reporter.line(line)
     if not options.check:
         from .outputs.newsletter import derive, describe  # loaded now, while the layout engine is still loading
     try:
