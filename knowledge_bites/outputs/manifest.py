@@ -15,6 +15,7 @@ from ..pipeline import BuildReport, SheetResult
 from ..problems import Problem
 from ..project import PRACTICE_FILE, Project
 from ..sources import Series, Sheet
+from ..sources.translations import TranslationState
 from .thumbnails import Thumbnail
 
 MANIFEST = "manifest.json"
@@ -111,8 +112,10 @@ def collect(project: Project, series: Series, report: BuildReport) -> list[Sheet
     )
 
 
-def sheet_record(entry: SheetEntry, output: Path) -> dict[str, Any]:
-    """Return the manifest record of one sheet; paths are relative to the output folder."""
+def sheet_record(entry: SheetEntry, output: Path, translation: TranslationState | None = None) -> dict[str, Any]:
+    """Return the manifest record of one sheet; paths are relative to the output folder.
+
+    `translation` is where the sheet's translation stands; None for a sheet in the reference language."""
     meta = entry.sheet.meta if entry.sheet else None
     return {
         "number": entry.number,
@@ -129,6 +132,7 @@ def sheet_record(entry: SheetEntry, output: Path) -> dict[str, Any]:
         "source": relative_path(entry.source, output),
         "status": entry.status,
         "messages": list(entry.messages),
+        "translation": translation.as_data() if translation else None,
     }
 
 
@@ -148,8 +152,12 @@ def manifest_json(
             "launched": settings.launched,
             "languages": list(settings.languages),
             "edition": edition.isoformat() if edition else None,
+            "languages_in_progress": list(settings.languages_in_progress),
         },
-        "sheets": [sheet_record(entry, output) for entry in entries],
+        "translations": series.translations.as_data()["languages"],
+        "sheets": [
+            sheet_record(entry, output, series.translations.state(entry.number, entry.language)) for entry in entries
+        ],
         **files,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
