@@ -32,10 +32,11 @@ check: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check knowledge_bites tests benchmarks build.py
 
-# Refresh the label catalogs after a template change: extract, then merge into every language's .po.
+# Refresh the label catalogs after a template change: extract (with the {# Translators: … #} comments that tell
+# translators where each label appears), then merge into every language's .po.
 catalogs: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F pyproject.toml -o templates/locales/messages.pot \
-	  --no-location --omit-header --sort-output .
+	  --add-comments=Translators: --no-location --omit-header --sort-output .
 	$(VENV)/bin/pybabel update -i templates/locales/messages.pot -d templates/locales \
 	  --ignore-obsolete --no-fuzzy-matching
 

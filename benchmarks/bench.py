@@ -37,6 +37,7 @@ from knowledge_bites.pipeline import Options, select  # noqa: E402
 from knowledge_bites.project import Project  # noqa: E402
 from knowledge_bites.render.languages import Languages  # noqa: E402
 from knowledge_bites.sources import load_series  # noqa: E402
+from knowledge_bites.sources.versions import version_of, with_version  # noqa: E402
 
 PLAIN_LOOP = """
 import json, sys, time
@@ -84,11 +85,14 @@ print(json.dumps({
 
 
 def synthetic_content(target: Path, practices: int, seed: int = 7) -> Path:
-    """Write a series of `practices` practices in every language, varied from the shipped sheets."""
+    """Write a series of `practices` practices in English and Spanish, varied from the shipped sheets; each Spanish
+    text is recorded as the translation of its English text as it is."""
     shipped = ROOT / "content"
     (target / "practices").mkdir(parents=True)
-    shutil.copy(shipped / "series.yaml", target / "series.yaml")
-    sources = sorted((shipped / "practices").glob("*.md"))
+    settings = (shipped / "series.yaml").read_text(encoding="utf-8")
+    settings = re.sub(r"(?m)^  fr: fr\n|^languages_in_progress: .*\n", "", settings)  # French is shipped in progress
+    (target / "series.yaml").write_text(settings, encoding="utf-8")
+    sources = sorted(path for path in (shipped / "practices").glob("*.md") if not path.name.endswith(".fr.md"))
     by_number: dict[str, list[Path]] = {}
     for path in sources:
         by_number.setdefault(path.name.split("-")[0], []).append(path)
@@ -114,6 +118,9 @@ def synthetic_content(target: Path, practices: int, seed: int = 7) -> Path:
             slug, lang = path.name.split("-", 1)[1].rsplit(".", 2)[:2]
             name = f"{number:03d}-{slug}.{lang}.md"
             (target / "practices" / name).write_text(front + "\n---\n" + "\n".join(varied), encoding="utf-8")
+        english = (target / "practices" / f"{number:03d}-{slug}.en.md").read_bytes()
+        spanish = target / "practices" / f"{number:03d}-{slug}.es.md"
+        spanish.write_bytes(with_version(spanish.read_bytes(), version_of(english)))
     return target
 
 

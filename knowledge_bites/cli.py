@@ -40,6 +40,13 @@ def _add_folders(p: argparse.ArgumentParser, default: object = None) -> None:
     p.add_argument("--output", type=Path, default=default, metavar="DIR", help="output folder (default: output/)")
 
 
+def _add_languages(command: argparse.ArgumentParser, what: str) -> None:
+    """Add a command's --lang option (also accepted before the command's name)."""
+    command.add_argument(
+        "--lang", type=_languages, action="extend", default=argparse.SUPPRESS, metavar="CODE", help=what
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser: the build's options, and the other commands."""
     p = argparse.ArgumentParser(
@@ -91,16 +98,39 @@ def parser() -> argparse.ArgumentParser:
         description="Write the newsletter announcement of a practice (HTML and plain text) to output/announcements/.",
     )
     announce.add_argument("number", nargs="?", type=int, help="practice number (default: the newest practice)")
-    announce.add_argument(
-        "--lang",
-        type=_languages,
-        action="extend",
-        default=argparse.SUPPRESS,
-        metavar="CODE",
-        help="only this language (repeat or separate with commas)",
-    )
+    _add_languages(announce, "only this language (repeat or separate with commas)")
     _add_folders(announce, default=argparse.SUPPRESS)  # also accepted before the command's name
     announce.set_defaults(command="announce")
+
+    translations = commands.add_parser(
+        "translations",
+        prog="python build.py translations",
+        help="tell which translations are out of date or missing; mark one up to date, or start one",
+        description="Tell where every translation stands against its reference-language file: one line per "
+        "source that is out of date (with what changed) or missing, then a total per language. It is a report: "
+        "it exits with status 0 whatever it finds.",
+        epilog="Once a translation follows its reference file again: python build.py translations --mark 9 "
+        "--lang es. To start a translation from the reference file: python build.py translations --start 9 "
+        "--lang fr (then translate the new file's text).",
+    )
+    _add_languages(translations, "only these languages (one language with --mark and --start)")
+    edits = translations.add_mutually_exclusive_group()
+    edits.add_argument(
+        "--mark",
+        type=_numbers,
+        metavar="N",
+        help="record that the translations of these practices follow their reference file as it is now, "
+        "e.g. --mark 9 --lang es",
+    )
+    edits.add_argument(
+        "--start",
+        type=_numbers,
+        metavar="N",
+        help="start the translation of these practices as a copy of the reference file that records its version, "
+        "e.g. --start 9 --lang fr",
+    )
+    _add_folders(translations, default=argparse.SUPPRESS)
+    translations.set_defaults(command="translations")
     return p
 
 
@@ -215,6 +245,8 @@ def run_command(args: argparse.Namespace, project: Project, progress: Progress) 
     """Run the command the arguments ask for; return the exit status."""
     if args.command == "announce":
         return announce(project, progress, number=args.number, languages=args.lang)
+    if args.command == "translations":
+        return translations(project, progress, languages=args.lang, mark=args.mark, start=args.start)
     options = Options(
         languages=tuple(args.lang),
         only=tuple(args.only),
@@ -241,12 +273,14 @@ def announce(project: Project, progress: Progress, *, number: int | None, langua
     loaded = load_checked(project, languages, progress, asked_by="announce")
     if loaded is None:
         return EXIT_USAGE
+    from .sources.translations import number_ranges
+
     series, compiled = loaded
     numbers = sorted({sheet.meta.number for sheet in series.sheets})
     number = number if number is not None else (numbers[-1] if numbers else None)
     if number not in numbers:
         shown = f"#{number}" if number is not None else "to announce"
-        progress.line(f"announce: no practice {shown} in the series (it has {_ranges(numbers) or 'none'})")
+        progress.line(f"announce: no practice {shown} in the series (it has {number_ranges(numbers) or 'none'})")
         return EXIT_USAGE
     sheets = {sheet.lang: sheet for sheet in series.sheets if sheet.meta.number == number}
     wanted = languages or list(series.settings.languages)
@@ -264,12 +298,41 @@ def announce(project: Project, progress: Progress, *, number: int | None, langua
     return EXIT_OK
 
 
-def _ranges(numbers: list[int]) -> str:
-    """Return numbers as ranges: 1–10, 12."""
-    parts: list[str] = []
-    for n in numbers:
-        if parts and n == int(parts[-1].split("–")[-1]) + 1:
-            parts[-1] = f"{parts[-1].split('–')[0]}–{n}"
-        else:
-            parts.append(str(n))
-    return ", ".join(parts)
+def translations(
+    project: Project, progress: Progress, *, languages: list[str], mark: list[int] | None, start: list[int] | None
+) -> int:
+    """Report where the translations stand, or mark or start some; return the exit status."""
+    loaded = load_checked(project, languages, progress, asked_by="translations: --lang")
+    if loaded is None:
+        return EXIT_USAGE
+    series, _ = loaded
+    numbers = mark or start
+    if not numbers:
+        for line in series.translations.report_lines(languages):
+            progress.line(line)
+        return EXIT_OK  # a report: what it finds is no failure
+    if len(languages) != 1:
+        progress.line(f"translations: --{'mark' if mark else 'start'} needs the one language to write: add --lang CODE")
+        return EXIT_USAGE
+    from .sources.translations import TranslationCommandError
+    from .sources.translations import mark as mark_one
+    from .sources.translations import start as start_one
+
+    status = EXIT_OK
+    for number in numbers:
+        try:
+            if mark:
+                state = mark_one(series.translations, number, languages[0])
+                what = "it was up to date" if state.status == "up to date" else f"it was {state.status}"
+                progress.line(
+                    f"marked  {shown_path(state.source)}  (follows {state.reference.name} as it is now; {what})"
+                )
+            else:
+                state = start_one(series.translations, number, languages[0])
+                progress.line(
+                    f"started {shown_path(state.source)}  (a copy of {state.reference.name}: translate its text)"
+                )
+        except TranslationCommandError as error:
+            progress.line(f"translations: {error}")
+            status = EXIT_USAGE
+    return status

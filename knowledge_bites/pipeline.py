@@ -19,6 +19,7 @@ from .workers import Limits, Workers, run
 if TYPE_CHECKING:
     from .render.languages import Languages
     from .sources import Series, Sheet
+    from .sources.translations import Translations
 
 __all__ = ["BuildEvents", "BuildReport", "Options", "SheetResult", "build", "failed_sources", "select"]
 
@@ -80,6 +81,7 @@ class BuildReport:
     # Sources that failed before layout, with the record of their last good build: its PDF stays in place.
     last_good: dict[Path, SheetRecord] = field(default_factory=dict)
     seconds: float = 0.0
+    translations: Translations | None = None  # where each translation stands (plain data: see its as_data())
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -140,7 +142,11 @@ def build(
     events = events or BuildEvents()
     started = time.perf_counter()
     stamp = project.stamp()
-    report = BuildReport(problems=[*series.problems, *languages.problems], failed_sources=list(series.failed_sources))
+    report = BuildReport(
+        problems=[*series.problems, *languages.problems],
+        failed_sources=list(series.failed_sources),
+        translations=series.translations,
+    )
     sheets = select(series, options)
     if options.strict:
         warned = {p.path for p in report.problems if p.severity == "warning"}
@@ -230,6 +236,8 @@ def build(
         record.stamp = stamp
         record.options = options.recorded()
         record.warnings = sorted({str(p) for p in report.problems if p.severity == "warning"})
+        notes = sorted({str(p) for p in report.problems if p.severity == "note"})
+        record.notes = notes + series.translations.progress_lines(options.languages)
         record.outputs_done = False
         record.save(project.output)
         remove_stale_temporaries(project.output)  # left by a worker stopped while it wrote

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# An error fails its sheet; a warning is counted (and fails the sheet under --strict); a note only informs.
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,8 @@ class Problem:
         parts = [where]
         if self.field:
             parts.append(self.field)
-        if self.severity == "warning":
-            parts.append("warning")
+        if self.severity != "error":
+            parts.append(self.severity)
         parts.append(self.message)
         return _one_line(": ".join(parts))
 

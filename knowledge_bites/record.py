@@ -49,6 +49,7 @@ class Record:
     warnings: list[str] = field(default_factory=list)
     sheets: dict[str, SheetRecord] = field(default_factory=dict)
     outputs_done: bool = False  # the newsletter outputs were derived from exactly these PDFs
+    notes: list[str] = field(default_factory=list)  # lines that only inform, such as how far a language has come
 
     @classmethod
     def load(cls, output: Path) -> Record:
@@ -58,7 +59,15 @@ class Record:
             if data.get("format") != FORMAT:
                 return cls()
             sheets = {key: SheetRecord(**value) for key, value in data["sheets"].items()}
-            return cls(data["stamp"], data["clean"], data["options"], data["warnings"], sheets, data["outputs_done"])
+            return cls(
+                data["stamp"],
+                data["clean"],
+                data["options"],
+                data["warnings"],
+                sheets,
+                data["outputs_done"],
+                data.get("notes", []),
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
@@ -72,6 +81,7 @@ class Record:
             "warnings": self.warnings,
             "sheets": {key: asdict(value) for key, value in sorted(self.sheets.items())},
             "outputs_done": self.outputs_done,
+            "notes": self.notes,
         }
         write_atomically(output / RECORD_FILE, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"))
 

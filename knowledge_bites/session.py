@@ -42,7 +42,7 @@ def build_once(project: Project, options: Options, reporter: Reporter, *, worker
     """Load, check and build the series once (with these worker processes, if given); return the exit status."""
     started = time.perf_counter()
     if (record := nothing_to_do(project, options)) is not None:
-        for warning in record.warnings:
+        for warning in [*record.warnings, *record.notes]:
             reporter.line(warning)
         count = len(record.sheets)
         reporter.line(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)")
@@ -58,6 +58,8 @@ def build_once(project: Project, options: Options, reporter: Reporter, *, worker
     series, languages = loaded
     for problem in sorted(series.problems):
         reporter.line(str(problem.shown_from(Path.cwd())))
+    for line in series.translations.progress_lines(options.languages):  # one line per language in progress
+        reporter.line(line)
     if not options.check:
         from .outputs.newsletter import derive, describe  # loaded now, while the layout engine is still loading
     try:
@@ -83,7 +85,9 @@ def build_once(project: Project, options: Options, reporter: Reporter, *, worker
         if outputs_ok:
             Record.outputs_written(project.output)
     for source in failed_sources(report):
-        if (previous := previous_pdf(project, series, source)) is not None:
+        if options.check:  # nothing was written: the output folder is as the last build left it
+            reporter.line(f"failed  {shown_path(source)}")
+        elif (previous := previous_pdf(project, series, source)) is not None:
             kept = "previous PDF left in place is now stale; the bundles and the manifest keep it until it builds again"
             reporter.line(f"failed  {shown_path(source)}  ({shown_path(previous)}: {kept})")
         else:

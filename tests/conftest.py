@@ -253,4 +253,5 @@ def only_languages(content: Path, *codes: str) -> None:
     path = content / "series.yaml"
     settings = yaml.safe_load(path.read_text(encoding="utf-8"))
     settings["languages"] = {code: settings["languages"][code] for code in codes}
+    settings["languages_in_progress"] = [code for code in settings.get("languages_in_progress", []) if code in codes]
     path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -9,6 +9,7 @@ import pytest
 
 from knowledge_bites.problems import SeriesConfigError
 from knowledge_bites.sources import PartialDate, load_series, load_settings, load_sheet
+from knowledge_bites.sources.versions import version_of
 
 from .conftest import GOOD_FRONT_MATTER, practice
 
@@ -148,12 +149,12 @@ def test_byte_order_mark_and_windows_line_endings_are_fine(scratch, settings):
 
 def test_file_name_must_carry_number_slug_and_a_series_language(scratch, settings):
     bad_name = write(scratch, "entrepreneurship.md", practice())
-    bad_lang = write(scratch, "03-entrepreneurship.fr.md", practice())
+    bad_lang = write(scratch, "03-entrepreneurship.de.md", practice())
     assert messages(bad_name, settings) == [
         "entrepreneurship.md: file name must look like NN-slug.LANG.md, e.g. 01-cash-for-work-guinea.en.md"
     ]
     assert messages(bad_lang, settings) == [
-        "03-entrepreneurship.fr.md: language 'fr' in the file name is not a series language (en, es)"
+        "03-entrepreneurship.de.md: language 'de' in the file name is not a series language (en, es, fr)"
     ]
 
 
@@ -168,8 +169,10 @@ def test_missing_twin_is_a_warning_and_the_existing_language_still_builds(scratc
 
 
 def test_twins_must_agree_on_countries_and_figures(scratch):
-    write(scratch, "03-entrepreneurship.en.md", practice())
+    english = write(scratch, "03-entrepreneurship.en.md", practice())
     spanish = GOOD_FRONT_MATTER.replace("countries: [BF]", "countries: [ML]").replace("value: 1589", "value: 1598")
+    # A translation made from the English text as it is (so that only the disagreements are reported).
+    spanish += f'translated_from: "{version_of(english.read_bytes())}"\n'
     write(scratch, "03-entrepreneurship.es.md", practice(spanish))
     series = load_series(scratch)
     assert [s.key for s in series.sheets] == ["03-entrepreneurship.en"]
@@ -199,14 +202,14 @@ def test_bad_series_settings_are_a_configuration_error(scratch):
     with pytest.raises(SeriesConfigError) as caught:
         load_settings(settings)
     assert [str(p.shown_from(scratch)) for p in caught.value.problems] == [
-        "series.yaml:15: short_name: no text for language 'es'"
+        "series.yaml:21: short_name: no text for language 'es'"
     ]
 
 
 def test_shipped_series_is_complete_and_valid(root):
     series = load_series(root / "content")
     assert series.problems == []
-    assert len(series.sheets) == 20
+    assert len(series.sheets) == 22
     numbers = sorted({s.meta.number for s in series.sheets})
     assert numbers == list(range(1, 11))
     spanish_titles = series.titles["es"]

@@ -54,6 +54,7 @@ def _materialise(case: str, tmp_path: Path) -> tuple[Path, Path, str]:
     used = {m[1] for p in practices.glob("*.md") if (m := re.search(r"\.([A-Za-z_-]+)\.md$", p.name))}
     languages = {code: locale for code, locale in settings["languages"].items() if code in used}
     settings["languages"] = languages or settings["languages"]
+    settings["languages_in_progress"] = [code for code in settings["languages_in_progress"] if code in languages]
     (content / "series.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), "utf-8")
     return content, shown_from, prefix
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -65,20 +66,73 @@ def test_labels_come_from_the_catalog(english, spanish):
     assert english.gettext("Key figures") == "Key figures"
 
 
-def test_every_template_label_is_translated(root):
-    from babel.messages.extract import extract_from_dir
+def extracted_labels(root) -> dict[tuple[str | None, str], list[str]]:
+    """Return every label of the templates and the code, as `make catalogs` extracts them: (context, msgid) ->
+    the translator comments written beside it."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
-    labels = {
-        message[2] if isinstance(message[2], str) else message[2][0]
-        for message in extract_from_dir(
-            str(root), method_map=[("templates/**.html", "jinja2"), ("knowledge_bites/**.py", "python")]
-        )
-    }
-    assert "Key figures" in labels
-    translations, problems = load_translations(LOCALES, "es", reference=False)
+    method_map = [("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2"), ("knowledge_bites/**.py", "python")]
+    labels: dict[tuple[str | None, str], list[str]] = {}
+    for _, _, message, comments, context in extract_from_dir(
+        str(root), method_map=method_map, keywords=DEFAULT_KEYWORDS, comment_tags=("Translators:",)
+    ):
+        msgid = message if isinstance(message, str) else message[0]
+        labels.setdefault((context, msgid), []).extend(comments)
+    return labels
+
+
+def catalog(lang: str):
+    from babel.messages.pofile import read_po
+
+    with (LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle)
+
+
+def test_every_label_has_a_translators_comment_and_the_template_catalog_is_current(root):
+    from babel.messages.pofile import read_po
+
+    labels = extracted_labels(root)
+    assert ("translation", "out of date") in labels  # one English word, two translations: a context tells them apart
+    assert sorted(msgid for (_, msgid), comments in labels.items() if not comments) == []
+    with (LOCALES / "messages.pot").open("rb") as handle:
+        template = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in read_po(handle) if m.id}
+    assert set(template) == set(labels), "the catalog template is stale: run `make catalogs`"
+    for key, message in template.items():
+        assert message.auto_comments, f"{key}: no translator's comment in messages.pot: run `make catalogs`"
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_every_label_is_translated_with_its_placeholders(root, lang):
+    labels = extracted_labels(root)
+    translations, problems = load_translations(LOCALES, lang, reference=False)
     assert problems == []
-    untranslated = sorted(label for label in labels if translations.gettext(label) == label)
-    assert untranslated == []
+    messages = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog(lang) if m.id}
+    assert sorted(str(key) for key in set(labels) - set(messages)) == []
+    for key in labels:
+        message = messages[key]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings) and not message.fuzzy, key
+        wanted = set(re.findall(r"%\((\w+)\)s", key[1]))
+        for string in strings:
+            assert set(re.findall(r"%\((\w+)\)s", string)) <= wanted | {"num"}, (key, string)
+    assert translations.pgettext("translation", "out of date") != "out of date"
+
+
+def test_french_labels_and_formats(settings):
+    french = Language.for_series(settings, "fr", LOCALES)[0]
+    assert french.date(date(2026, 11, 23)) == "23 novembre 2026"
+    assert french.period(Period(start=PartialDate(2017), end=PartialDate(2022))) == "2017 – 2022"
+    assert french.partial_date(PartialDate(2020, 12)) == "décembre 2020"
+    assert french.number(60, "percent") == "60\u00a0%"
+    assert french.gettext("Published by %(publisher)s.") % {"publisher": settings.publisher["fr"]} == (
+        "Éditeur\u00a0: Organisation internationale pour les migrations (OIM)."
+    )
+    # House style: the names the United Nations use in French, with their article.
+    assert [french.country(code) for code in ("IQ", "AF", "CD")] == [
+        "l’Iraq",
+        "l’Afghanistan",
+        "la République démocratique du Congo",
+    ]
 
 
 def test_missing_translation_falls_back_to_english_and_is_reported(tmp_path, root):

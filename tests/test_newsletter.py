@@ -55,8 +55,8 @@ def manifest(shipped_build) -> dict:
 def test_every_pdf_has_a_newsletter_thumbnail_and_a_preview_of_page_one(shipped_build):
     output = shipped_build.output
     pdfs = sorted(output.glob("*/*.pdf"))
-    assert len(pdfs) == 20
-    assert len(list((output / "thumbnails").glob("*.png"))) == 40
+    assert len(pdfs) == 22
+    assert len(list((output / "thumbnails").glob("*.png"))) == 44
     for pdf in pdfs:
         box = PdfReader(pdf).pages[0].mediabox
         for width in (600, 1200):
@@ -93,7 +93,7 @@ def test_thumbnails_follow_the_pdf_bytes_not_the_build_list(shipped_build, serie
 
     result = derive(Project.at(root, output=output), series, compiled_languages(series), report)
 
-    assert (result.thumbnails_made, result.thumbnails_kept, result.problems) == (1, 19, [])
+    assert (result.thumbnails_made, result.thumbnails_kept, result.problems) == (1, 21, [])
     after = {png.name: png.read_bytes() for png in (output / "thumbnails").glob("*.png")}
     remade = sorted(name for name in after if after[name] != before[name])
     assert remade == [f"{changed.stem}-1200.png", f"{changed.stem}-600.png"]
@@ -112,7 +112,9 @@ def test_manifest_describes_every_sheet_from_its_files(shipped_build, manifest, 
     output = shipped_build.output
     assert manifest["series"]["launched"] == 2020 and manifest["series"]["edition"] == EDITION
     records = manifest["sheets"]
-    assert [(r["number"], r["language"]) for r in records] == [(n, lang) for n in range(1, 11) for lang in ("en", "es")]
+    assert [(r["number"], r["language"]) for r in records] == [
+        (n, lang) for n in range(1, 11) for lang in ("en", "es", "fr") if lang != "fr" or n >= 9
+    ]
     titles = series.titles
     for record in records:
         pdf = output / record["pdf"]
@@ -127,6 +129,25 @@ def test_manifest_describes_every_sheet_from_its_files(shipped_build, manifest, 
         assert sorted(record["thumbnails"]) == ["1200", "600"]
         assert all((output / path).is_file() for path in record["thumbnails"].values())
         assert (output / record["source"]).resolve() == (series.root / "practices" / Path(record["source"]).name)
+        # Where each translation stands: every shipped translation follows its English text.
+        translation = record["translation"]
+        if record["language"] == "en":
+            assert translation is None
+        else:
+            assert (translation["status"], translation["reference"]) == (
+                "up to date",
+                f"{Path(record['source']).name.rsplit('.', 2)[0]}.en.md",
+            )
+    assert manifest["series"]["languages_in_progress"] == ["fr"]
+    assert manifest["translations"]["fr"] == {
+        "in_progress": True,
+        "practices": 10,
+        "up_to_date": [9, 10],
+        "out_of_date": [],
+        "missing": [1, 2, 3, 4, 5, 6, 7, 8],
+        "unreadable": [],
+    }
+    assert manifest["translations"]["es"]["up_to_date"] == list(range(1, 11))
     assert not list(output.rglob("*.tmp"))
 
 
@@ -155,16 +176,17 @@ def test_manifest_stays_valid_json_and_records_a_failed_sheet(scratch, tmp_path,
 def test_bundles_hold_each_language_and_everything_named_by_edition(shipped_build, manifest):
     output = shipped_build.output
     names = sorted(p.name for p in (output / "bundles").iterdir())
-    assert names == [f"knowledge-bites-{label}-{EDITION}.zip" for label in ("all", "en", "es")]
+    assert names == [f"knowledge-bites-{label}-{EDITION}.zip" for label in ("all", "en", "es", "fr")]
     for label, expected in [
         ("en", [p.name for p in sorted((output / "en").glob("*.pdf"))]),
         ("es", [p.name for p in sorted((output / "es").glob("*.pdf"))]),
+        ("fr", [p.name for p in sorted((output / "fr").glob("*.pdf"))]),
         ("all", [f"{p.parent.name}/{p.name}" for p in sorted(output.glob("*/*.pdf"))]),
     ]:
         path = output / "bundles" / f"knowledge-bites-{label}-{EDITION}.zip"
         with zipfile.ZipFile(path) as archive:
             assert archive.testzip() is None
-            assert archive.namelist() == expected and len(expected) == (20 if label == "all" else 10)
+            assert archive.namelist() == expected and len(expected) == {"all": 22, "fr": 2}.get(label, 10)
             for info in archive.infolist():
                 assert info.date_time == (2026, 11, 23, 0, 0, 0)
                 assert info.external_attr >> 16 == 0o100644
@@ -242,9 +264,9 @@ def test_catalogue_is_self_contained_with_relative_links_to_existing_files(shipp
         assert not parts.scheme and not parts.netloc, link
         assert (output / unquote(parts.path or "index.html")).is_file(), link
     images = [attrs for tag, attrs in page.tags if tag == "img"]
-    assert len(images) == 20 and all(attrs.get("alt") for attrs in images)
+    assert len(images) == 30 and all(attrs.get("alt") for attrs in images)  # every card in each of 3 editions
     editions = [attrs for tag, attrs in page.tags if attrs.get("class") == "edition"]
-    assert [(e["id"], e["lang"]) for e in editions] == [("es", "es"), ("en", "en")]
+    assert [(e["id"], e["lang"]) for e in editions] == [("es", "es"), ("fr", "fr"), ("en", "en")]
     text = squeeze(" ".join(page.text))
     for label in ["Catalogue of the series", "Catálogo de la serie", "Descargar todas las fichas", "Práctica n.º 10"]:
         assert label in text, label
@@ -288,14 +310,14 @@ window.addEventListener("load", () => {
         f"--user-data-dir={tmp_path / 'profile'}",
         "--window-size=1280,1600",
     ]
-    for fragment, language in [("", "en"), ("#es", "es")]:
+    for fragment, language in [("", "en"), ("#es", "es"), ("#fr", "fr")]:
         dom = subprocess.run(
             [*flags, "--dump-dom", page.as_uri() + fragment], capture_output=True, text=True, timeout=120, check=True
         ).stdout
         found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
         assert found, dom[-2000:]
         report = json.loads(html.unescape(found.group(1)))
-        assert report["images"] == 20 and report["broken"] == []
+        assert report["images"] == 30 and report["broken"] == []
         assert report["shown"] == [language]
         for link in report["links"]:
             parts = urlsplit(link)
@@ -375,7 +397,7 @@ def test_english_announcement_of_the_newest_practice_shows_its_thumbnail(shipped
     ("args", "message"),
     [
         (["99"], "announce: no practice #99 in the series (it has 1–10)"),
-        (["--lang", "fr"], "announce: unknown language fr (the series has en, es)"),
+        (["--lang", "de"], "announce: unknown language de (the series has en, es, fr)"),
     ],
 )
 def test_announce_refuses_an_unknown_practice_or_language(args, message, tmp_path, root):
@@ -394,9 +416,9 @@ def test_sheets_without_photos_stay_small_and_the_build_reports_sizes(shipped_bu
     (line,) = [line for line in lines if line.startswith("sizes ")]
     largest = max(sizes, key=sizes.__getitem__)
     total = f"{sum(sizes.values()) / 1024:.0f}"
-    assert re.fullmatch(rf"sizes   20 PDFs, {total} KB in all, largest \d+ KB \(.*{largest}\)", line)
-    assert sum(1 for line in lines if line.startswith("bundle  ")) == 3
-    assert lines[-1].startswith("built 20, up to date 0, failed 0, warnings 0 in ")
+    assert re.fullmatch(rf"sizes   22 PDFs, {total} KB in all, largest \d+ KB \(.*{largest}\)", line)
+    assert sum(1 for line in lines if line.startswith("bundle  ")) == 4
+    assert lines[-1].startswith("built 22, up to date 0, failed 0, warnings 0 in ")
 
 
 def test_a_large_photo_is_downsampled_to_print_resolution(tmp_path, root):
@@ -425,20 +447,3 @@ def test_a_large_photo_is_downsampled_to_print_resolution(tmp_path, root):
     assert image.image.width < 4000 / 2  # at 200 dpi the width of the page needs far fewer pixels
     with Image.open(tmp_path / "out" / "thumbnails" / f"{pdf.stem}-600.png") as thumbnail:
         assert thumbnail.width == 600
-
-
-# --- Labels --------------------------------------------------------------------------------------
-
-
-def test_every_label_of_the_new_templates_is_translated(root):
-    from babel.messages.extract import extract_from_dir
-
-    from knowledge_bites.project import Project
-    from knowledge_bites.render.languages import load_translations
-
-    method_map = [("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
-    labels = {m[2] if isinstance(m[2], str) else m[2][0] for m in extract_from_dir(str(root), method_map=method_map)}
-    assert {"Catalogue of the series", "PRACTICE #%(number)s: %(title)s", "Write to us at %(email)s."} <= labels
-    translations, problems = load_translations(Project.at(root).locales, "es", reference=False)
-    assert problems == []
-    assert sorted(label for label in labels if translations.gettext(label) == label) == []

@@ -1,9 +1,10 @@
 """Visual regression: pages of chosen sheets compared with golden images in tests/visual/.
 
-The goldens cover every page layout in both languages: page 1 with each title size (22, 18 and 15 pt) and with
-none, one, three and four key figures; page 2 with the body running on before the closing block, and page 2 with
-the closing block alone. After an intended change of layout or style, refresh them on purpose with
-`make goldens` (which runs this file with KB_UPDATE_GOLDENS=1), look at the new images, and commit them.
+The goldens cover every page layout in both languages that are complete, and one sheet in French: page 1 with each
+title size (22, 18 and 15 pt) and with none, one, three and four key figures; page 2 with the body running on before
+the closing block, and page 2 with the closing block alone; and page 2 listing English titles tagged (EN). After an
+intended change of layout or style, refresh them on purpose with `make goldens` (which runs this file with
+KB_UPDATE_GOLDENS=1), look at the new images, and commit them.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ CHOSEN = {
     "05-dialogue-with-government-cameroon.es": "15 pt title; page 2 holds the closing block alone, in Spanish",
     "08-community-bridge-somalia.es": "the longest title (15 pt) and four key figures",
     "10-smes-former-returnees-afghanistan.es": "18 pt title and three key figures; the body runs on to page 2",
+    "10-smes-former-returnees-afghanistan.fr": "French, in progress: page 2 lists the English titles, tagged (EN)",
 }
 SHEETS = {sheet.key: sheet for sheet in shipped_sheets()}
 PAGES = [(key, page) for key in CHOSEN for page in (1, 2)]

@@ -17,6 +17,7 @@ from ..problems import Problem
 from ..project import PRACTICE_FILE, Project
 from ..record import Record
 from ..sources import Series, Sheet
+from ..sources.translations import TranslationState
 from .thumbnails import Thumbnail
 
 MANIFEST = "manifest.json"
@@ -123,8 +124,10 @@ def collect(project: Project, series: Series, report: BuildReport) -> list[Sheet
     )
 
 
-def sheet_record(entry: SheetEntry, output: Path) -> dict[str, Any]:
-    """Return the manifest record of one sheet; paths are relative to the output folder."""
+def sheet_record(entry: SheetEntry, output: Path, translation: TranslationState | None = None) -> dict[str, Any]:
+    """Return the manifest record of one sheet; paths are relative to the output folder.
+
+    `translation` is where the sheet's translation stands; None for a sheet in the reference language."""
     meta = entry.sheet.meta if entry.sheet else None
     return {
         "number": entry.number,
@@ -143,6 +146,7 @@ def sheet_record(entry: SheetEntry, output: Path) -> dict[str, Any]:
         "fit": str(entry.fit) if entry.fit else None,
         "words_to_spare": entry.fit.words if entry.fit else None,
         "messages": list(entry.messages),
+        "translation": translation.as_data() if translation else None,
     }
 
 
@@ -162,8 +166,12 @@ def manifest_json(
             "launched": settings.launched,
             "languages": list(settings.languages),
             "edition": edition.isoformat() if edition else None,
+            "languages_in_progress": list(settings.languages_in_progress),
         },
-        "sheets": [sheet_record(entry, output) for entry in entries],
+        "translations": series.translations.as_data()["languages"],
+        "sheets": [
+            sheet_record(entry, output, series.translations.state(entry.number, entry.language)) for entry in entries
+        ],
         **files,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -17,6 +17,7 @@ from ..render.facts import series_facts, sheet_facts
 from ..render.languages import Language, Languages
 from ..render.templating import environment
 from ..sources import Series, Sheet
+from ..sources.translations import TranslationState
 from .bundles import Bundle
 from .manifest import SheetEntry
 from .thumbnails import EMAIL_WIDTH, Thumbnail
@@ -120,12 +121,13 @@ class Pages:
     ) -> dict[str, Any]:
         language = self.languages[lang]
         order = list(self.languages)
+        translations = self.series.translations
         by_number: dict[int, list[SheetEntry]] = {}
         for entry in entries:
             if entry.pdf and entry.title and entry.language in order and entry.number is not None:
                 by_number.setdefault(entry.number, []).append(entry)
         cards = []
-        for _number, group in sorted(by_number.items()):
+        for number, group in sorted(by_number.items()):
             group.sort(key=lambda e: order.index(e.language))  # type: ignore[arg-type]
             # A sheet whose source could not be read keeps its card with its last good PDF and title; the facts
             # the languages share come from a language that could be read.
@@ -146,8 +148,14 @@ class Pages:
                             "code": e.language,
                             "language": _capitalised(self.language_name(e.language, lang)),  # type: ignore[arg-type]
                             "size": kilobytes(language, e.size or 0),
+                            "out_of_date": _status(translations.state(e.number, e.language)) == "out of date",
                         }
                         for e in group
+                    ],
+                    "missing": [
+                        _capitalised(self.language_name(code, lang))
+                        for code in self.languages
+                        if _status(translations.state(number, code)) == "missing"
                     ],
                 }
             )
@@ -175,16 +183,16 @@ class Pages:
         lang = sheet.lang
         language = self.languages[lang]
         reference_titles = self.series.titles[self.reference]
-        own_titles = self.series.titles[lang]
         line = self.envs[self.reference].get_template(PRACTICE_LINE_TEMPLATE)
         earlier = [
             {
                 # As in the series' own announcements: the line as first published, in the reference language,
-                # then the title in the announcement's language when it differs.
+                # then the title in the announcement's language when it differs, or a tag when it has none.
                 "line": line.render(number=number, title=reference_titles.get(number, title)).strip(),
                 "title": title if title != reference_titles.get(number, title) else None,
+                "untranslated": title_lang != lang,
             }
-            for number, title in own_titles.items()
+            for number, (title, title_lang) in self.series.titled[lang].items()
             if number < sheet.meta.number
         ]
         reference_title = reference_titles.get(sheet.meta.number)
@@ -200,6 +208,7 @@ class Pages:
             | {
                 "reference_title": reference_title if reference_title != sheet.meta.title else None,
                 "reference_language": self.language_name(self.reference, lang),
+                "reference_code": self.reference,
                 "earlier": earlier,
                 "attachment": {"name": pdf.name, "size": kilobytes(language, pdf.stat().st_size)} if pdf else None,
                 "picture": picture,
@@ -207,6 +216,10 @@ class Pages:
             }
         )
         return {template.rsplit(".", 1)[1]: self.render(lang, template, context) for template in ANNOUNCEMENT_TEMPLATES}
+
+
+def _status(state: TranslationState | None) -> str | None:
+    return state.status if state is not None else None
 
 
 def _capitalised(name: str) -> str:

@@ -14,13 +14,16 @@ from urllib.parse import unquote, urlsplit
 from ..files import write_atomically
 from ..record import input_files
 from .engine import import_weasyprint
-from .profiles import DEFAULT_PROFILE, profile
+from .profiles import DEFAULT_PROFILE, note_languages, profile
 
 import_weasyprint()  # first: it skips WeasyPrint's slow search for its native libraries (see engine.py)
 
+import weasyprint.pdf  # noqa: E402
 from weasyprint import CSS, HTML, Document  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+note_languages(weasyprint.pdf)  # so that text in another language than the sheet's gets its own /Lang
 
 # Photos are downsampled to 200 dpi (office printing) and recompressed, so a sheet with a photo stays under 500 KB.
 # WeasyPrint 70 reads these options when it loads images, that is in render(), not in write_pdf().

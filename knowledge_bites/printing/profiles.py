@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Literal
 
 import pydyf
@@ -27,6 +28,7 @@ class Profile:
 
     def finish(self, document: Any, pdf: pydyf.PDF) -> None:
         """Post-process the PDF WeasyPrint built, right before it is written (WeasyPrint's finisher hook)."""
+        mark_languages(pdf)
         mark_margin_boxes_as_artifacts(pdf)
         if self.claims_ua_in_xmp:
             add_to_xmp(pdf, PDFUA_IDENTIFICATION)
@@ -104,6 +106,69 @@ def mark_margin_boxes_as_artifacts(pdf: pydyf.PDF) -> None:
             mcid_parents[mcid] = "null"
         while mcid_parents and mcid_parents[-1] == "null":
             mcid_parents.pop()
+
+
+# --- Text in another language than the document's ------------------------------------------------
+# WeasyPrint 70 sets the document's language (/Lang in the catalog) but gives no structure element a language of
+# its own, so a title in English on a French sheet would be read out with French rules. It builds the structure
+# tree from the marks it drew on each page (each text box and its marked-content id), then forgets them; the
+# boxes still know their language (the `lang` attribute, which also drives hyphenation). So the language of every
+# marked box that differs from the document's is noted just before the tree is built, and the finisher sets /Lang
+# on the structure element that holds that marked content.
+
+
+def note_languages(weasyprint_pdf: ModuleType) -> None:
+    """Have WeasyPrint's PDF writer note, for each page, the language of marked content not in the document's."""
+    add_tags = weasyprint_pdf.add_tags
+    if getattr(add_tags, "notes_languages", False):
+        return
+
+    def add_tags_noting_languages(pdf: pydyf.PDF, document: Any, pdf_version: Any, page_streams: list) -> None:
+        main = (document.metadata.lang or "").lower()
+        pdf.languages_by_page = [
+            {
+                kid["mcid"]: box.style["lang"]
+                for box, kid in (stream._tags or {}).items()
+                if box.style["lang"] and box.style["lang"].lower() != main
+            }
+            for stream in page_streams
+        ]
+        add_tags(pdf, document, pdf_version, page_streams)
+
+    add_tags_noting_languages.notes_languages = True  # type: ignore[attr-defined]
+    weasyprint_pdf.add_tags = add_tags_noting_languages
+
+
+def mark_languages(pdf: pydyf.PDF) -> None:
+    """Set /Lang on each structure element whose marked content is in another language than the document."""
+    languages = getattr(pdf, "languages_by_page", None)
+    if not languages or "StructTreeRoot" not in pdf.catalog:
+        return
+    root = _object(pdf, pdf.catalog["StructTreeRoot"])
+    nums = _object(pdf, root["ParentTree"])["Nums"]
+    parents = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
+    for page_reference, by_mcid in zip(pdf.page_references, languages, strict=False):
+        mcid_parents = parents.get(_object(pdf, page_reference).get("StructParents"))
+        if not isinstance(mcid_parents, list):
+            continue
+        marked = []
+        for mcid, lang in by_mcid.items():
+            if mcid < len(mcid_parents) and mcid_parents[mcid] != "null":
+                element = _object(pdf, mcid_parents[mcid])
+                element["Lang"] = pydyf.String(lang)
+                marked.append(element)
+        # The element of the HTML element that carries the language (`<span lang="en">`) holds those elements:
+        # when all it holds is in one language, it says so itself.
+        for element in marked:
+            parent = _object(pdf, element.get("P"))
+            if not isinstance(parent, dict):
+                continue
+            kids = [_object(pdf, kid) for kid in parent.get("K", ()) if not isinstance(kid, int)]
+            languages = {kid.get("Lang").string if "Lang" in kid else None for kid in kids if isinstance(kid, dict)}
+            if len(languages) == 1 and None not in languages and parent.get("S") != "/Document":
+                parent["Lang"] = pydyf.String(languages.pop())
+                for kid in kids:
+                    del kid["Lang"]
 
 
 # --- XMP metadata -------------------------------------------------------------------------------

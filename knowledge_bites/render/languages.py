@@ -93,6 +93,8 @@ class Language:
         """Format a period: 'September 2017 – December 2019', or 'since 2018' while it runs."""
         start = self.partial_date(value.start)
         if value.end is None:
+            # Translators: A period that has not ended, in the facts box on page 1 of a sheet. %(start)s is its first
+            # year, month or day, e.g. "2018".
             return self.gettext("since %(start)s") % {"start": start}
         return f"{start} – {self.partial_date(value.end)}"
 

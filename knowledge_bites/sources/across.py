@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..problems import Problem
 from .schema import Period, SeriesSettings
+from .translations import FIELD, Translations
 
 if TYPE_CHECKING:
     from .loading import Sheet
@@ -48,7 +49,8 @@ def check_across(
         langs = {s.lang: s for s in group}
         reference = langs.get(settings.reference_language) or group[0]
         for lang in settings.languages:
-            if lang not in langs and (reference.slug, lang) not in renumbered:
+            # A language in progress lacks practices on purpose: the build sums it up in one line instead.
+            if lang not in langs and (reference.slug, lang) not in renumbered and not settings.in_progress(lang):
                 twin = reference.source.with_name(f"{reference.meta.number:02d}-{reference.slug}.{lang}.md")
                 if twin in unreadable:
                     continue  # it exists, and its own errors are reported
@@ -74,6 +76,35 @@ def check_across(
                 problems.append(_disagreement(sheet, reference, "key_figures"))
                 bad.add(sheet.source)
     return [s for s in sheets if s.source not in bad], sorted(bad), problems
+
+
+def translation_problems(translations: Translations, sheets: list[Sheet]) -> list[Problem]:
+    """Report each translation that is out of date with its reference file: a warning in a complete language
+    (so that --strict fails it), a note in a language in progress; and a reference file that claims to translate."""
+    in_progress = {p.lang for p in translations.languages if p.in_progress}
+    problems = [
+        Problem(
+            state.source,
+            state.line,
+            FIELD,
+            f"out of date: {state.why}; {state.advice()}",
+            "note" if state.lang in in_progress else "warning",
+        )
+        for state in translations.states
+        if state.status == "out of date"
+    ]
+    problems += [
+        Problem(
+            sheet.source,
+            sheet.line_of(FIELD),
+            FIELD,
+            f"'{sheet.lang}' is the reference language, whose files translate no other file: remove this line",
+            "warning",
+        )
+        for sheet in sheets
+        if sheet.lang == translations.reference and sheet.meta.translated_from is not None
+    ]
+    return problems
 
 
 def _number_disagreements(

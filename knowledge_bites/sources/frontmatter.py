@@ -16,6 +16,11 @@ _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 source, accepting a byte-order mark and Windows line endings."""
+    return decode(read_source(path))
+
+
+def read_source(path: Path) -> bytes:
+    """Read a source's bytes: a regular file of a sensible size, never a folder, device or pipe."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -30,6 +35,11 @@ def read_text(path: Path) -> str:
         if isinstance(error, FileNotFoundError):
             raise
         raise YamlError(None, f"cannot be read ({error.strerror or error})") from None
+    return raw
+
+
+def decode(raw: bytes) -> str:
+    """Decode a source's bytes as UTF-8 text, without a byte-order mark, with "\\n" line breaks."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlError(1, "saved as UTF-16 text: save the file as UTF-8")
     try:

@@ -14,11 +14,13 @@ from ..locations import Locator, Section
 from ..problems import Problem, SeriesConfigError
 from ..project import PRACTICE_FILE, file_prefix, pdf_file_name
 from . import images
-from .across import check_across
+from .across import check_across, translation_problems
 from .errors import did_you_mean, location, model_problems
-from .frontmatter import read_text, split_front_matter
+from .frontmatter import decode, read_source, read_text, split_front_matter
 from .markdown import Body, convert
 from .schema import PracticeMeta, SeriesSettings
+from .translations import Translations, track
+from .versions import version_of
 from .yamltext import YamlDocument, YamlError, parse_yaml
 
 
@@ -37,6 +39,7 @@ class Sheet:
     photo_file: Path | None  # the photo's file, checked to be inside the content folder
     images: tuple[Path, ...]  # every file of the content folder the sheet shows: its photo, then those in its text
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)  # file line of each front-matter key
+    version: str = ""  # the version of the file's text (sources/versions.py), which its translations record
 
     def line_of(self, name: str) -> int | None:
         """Return the file line of a front-matter field."""
@@ -65,25 +68,32 @@ class Series:
     # Per language, the last good titles of practices whose source failed (the build record knows them): the
     # other sheets keep listing them while the mistake is fixed.
     kept_titles: dict[str, dict[int, str]] = field(default_factory=dict)
+    translations: Translations = field(default_factory=Translations)  # where each translation stands
 
-    def other_practices(self, sheet: Sheet) -> list[tuple[int, str]]:
-        """Return the (number, title) pairs a sheet lists as other practices: the nearest numbers first."""
-        others = [(n, t) for n, t in self.titles[sheet.lang].items() if n != sheet.meta.number]
+    def other_practices(self, sheet: Sheet) -> list[tuple[int, str, str]]:
+        """Return the (number, title, language of the title) a sheet lists as other practices: the nearest first."""
+        others = [(n, t, lang) for n, (t, lang) in self.titled[sheet.lang].items() if n != sheet.meta.number]
         nearest = sorted(others, key=lambda item: (abs(item[0] - sheet.meta.number), item[0]))
         return sorted(nearest[: self.settings.other_practices_limit])
 
     @cached_property
     def titles(self) -> dict[str, dict[int, str]]:
-        """Return, per language, the title of every practice number (reference language as fallback).
+        """Return, per language, the title of every practice number (reference language as fallback)."""
+        return {lang: {n: title for n, (title, _) in titles.items()} for lang, titles in self.titled.items()}
+
+    @cached_property
+    def titled(self) -> dict[str, dict[int, tuple[str, str]]]:
+        """Return, per language, the title of every practice number with the language it is written in: its own,
+        or the reference language's where the practice has no translation.
 
         A language's own title comes first: as loaded, or else as kept from its last good build."""
 
-        def own(lang: str) -> dict[int, str]:
-            loaded = {s.meta.number: s.meta.title for s in self.sheets if s.lang == lang}
-            return {**self.kept_titles.get(lang, {}), **loaded}
+        def own(lang: str) -> dict[int, tuple[str, str]]:
+            kept = {number: (title, lang) for number, title in self.kept_titles.get(lang, {}).items()}
+            return {**kept, **{s.meta.number: (s.meta.title, s.lang) for s in self.sheets if s.lang == lang}}
 
-        reference = own(self.settings.reference_language)
-        return {lang: dict(sorted({**reference, **own(lang)}.items())) for lang in self.settings.languages}
+        fallback = own(self.settings.reference_language)
+        return {lang: dict(sorted({**fallback, **own(lang)}.items())) for lang in self.settings.languages}
 
     @property
     def file_prefix(self) -> str:
@@ -118,6 +128,17 @@ def load_settings(path: Path) -> SeriesSettings:
         Problem(path, doc.line_of(loc), location(loc), f"no text for language '{lang}'")
         for loc, lang in settings.missing_translations()
     ]
+    for index, lang in enumerate(settings.languages_in_progress):
+        if lang not in settings.languages or lang == settings.reference_language:
+            what = "the reference language" if lang == settings.reference_language else "not one of `languages`"
+            problems.append(
+                Problem(
+                    path,
+                    doc.line_of(("languages_in_progress", index)),
+                    f"languages_in_progress[{index}]",
+                    f"'{lang}' is {what}: list only languages still being translated",
+                )
+            )
     for lang, locale in settings.languages.items():
         try:
             Locale.parse(locale)
@@ -148,9 +169,14 @@ def load_series(root: Path) -> Series:
             series.sheets.append(sheet)
         else:
             series.failed_sources.append(path)
-    series.sheets, failed, problems = check_across(series.sheets, settings, unreadable=series.failed_sources)
+    # Translation state follows every source that loaded, also one that disagrees with its reference: it says
+    # what changed in the reference, such as the key figure a translation lacks.
+    loaded, unreadable = list(series.sheets), list(series.failed_sources)
+    series.sheets, failed, problems = check_across(series.sheets, settings, unreadable=unreadable)
     series.problems.extend(problems)
     series.failed_sources.extend(failed)
+    series.translations = track(settings, loaded, unreadable, root)
+    series.problems.extend(translation_problems(series.translations, loaded))
     series.sheets.sort(key=lambda s: (s.meta.number, list(settings.languages).index(s.lang)))
     return series
 
@@ -174,7 +200,8 @@ def load_sheet(
     if not path.resolve().is_relative_to(content_root.resolve()):
         return None, [Problem(path, None, None, "a link to a file outside the content folder: not read")]
     try:
-        front, front_line, body, body_line = split_front_matter(read_text(path))
+        raw = read_source(path)
+        front, front_line, body, body_line = split_front_matter(decode(raw))
         doc = parse_yaml(front, front_line)
     except YamlError as problem:
         return None, [Problem(path, problem.line, problem.field, problem.message)]
@@ -216,7 +243,18 @@ def load_sheet(
     problems += converted.problems
     lines = {name: doc.line_of((name,)) for name in doc.data}
     sheet = Sheet(
-        path, lang, match["slug"], meta, body, body_line, converted.html, converted.sections, photo, shown, lines
+        path,
+        lang,
+        match["slug"],
+        meta,
+        body,
+        body_line,
+        converted.html,
+        converted.sections,
+        photo,
+        shown,
+        lines,
+        version_of(raw),
     )
     return sheet, problems
 

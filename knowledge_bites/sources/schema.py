@@ -107,6 +107,19 @@ def _territories() -> frozenset[str]:
 CountryCode = Annotated[str, BeforeValidator(_country_code)]
 
 
+def _text_version(value: Any) -> str:
+    if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{40}", value.strip()):
+        return value.strip()
+    raise ValueError(
+        "expected the version that `python build.py translations --mark` writes (40 hexadecimal digits): "
+        "run that command rather than editing the line"
+    )
+
+
+# A version of a source file's text: its git blob id (see sources/translations.py).
+TextVersion = Annotated[str, BeforeValidator(_text_version)]
+
+
 # --- Practice front matter ---------------------------------------------------------------------
 
 
@@ -161,9 +174,7 @@ class PracticeMeta(_Strict):
     classification: Literal["good", "promising", "innovative"] = Field(
         description="`good`, `promising` or `innovative`; shown as the badge on page 1."
     )
-    classification_reason: Text = Field(
-        description="Why the practice has that classification, in a sentence or two."
-    )
+    classification_reason: Text = Field(description="Why the practice has that classification, in a sentence or two.")
     countries: Annotated[list[CountryCode], Field(min_length=1)] = Field(
         description="ISO 3166 alpha-2 codes (`IQ`, `CM`). Each sheet prints the names in its own language, "
         "in house style where `series.yaml` gives one."
@@ -191,6 +202,12 @@ class PracticeMeta(_Strict):
         None,
         description="`file` (relative to `content/`), `alt` (alternative text, required) and an optional `credit`.",
     )
+    translated_from: TextVersion | None = Field(
+        None,
+        description="In a translation: the version of the reference-language file it translates, so that the "
+        "build can say when that file changes. Written by `python build.py translations --start` and `--mark` "
+        "(see [Adding a language](#adding-a-language)); never edited by hand.",
+    )
 
 
 # --- Series settings ---------------------------------------------------------------------------
@@ -215,6 +232,12 @@ class SeriesSettings(_Strict):
         description="Each language code used in file names, with the locale Babel formats it in "
         "(`en: en_GB`, `es: es`). The first language is the reference: the other languages are checked "
         "against it."
+    )
+    languages_in_progress: list[str] = Field(
+        [],
+        description="Languages still being translated, e.g. `[fr]`: the build says in one line how far each one "
+        "has come, instead of a warning per practice it lacks, and `--strict` does not fail them for it. Each is "
+        "one of `languages`, not the first.",
     )
     launched: StrictInt = Field(description="The year the series started.")
     series_name: Localized = Field(description="The full name of the series, printed in the masthead.")
@@ -254,6 +277,10 @@ class SeriesSettings(_Strict):
     def reference_language(self) -> str:
         """Return the language whose files are the reference for the others."""
         return next(iter(self.languages))
+
+    def in_progress(self, lang: str) -> bool:
+        """Return whether a language is still being translated (listed in `languages_in_progress`)."""
+        return lang in self.languages_in_progress
 
     def missing_translations(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Return (field path, language) for each text that lacks a language of the series."""
