@@ -6,6 +6,7 @@ import atexit
 import gc
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -157,6 +158,24 @@ def shipped_build(tmp_path_factory) -> BuiltSeries:
     """Build the shipped series once for every test that only reads the outputs."""
     output = tmp_path_factory.mktemp("shipped-output")
     status, log = run_build(ROOT, "--output", str(output), "--jobs", "2")
+    return BuiltSeries(output, status, log)
+
+
+def set_pdf_profile(content: Path, value: str) -> None:
+    """Set `pdf_profile` in the series.yaml of a scratch content folder."""
+    settings = content / "series.yaml"
+    text = re.sub(r"^pdf_profile:.*$", "", settings.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    settings.write_text(f"{text}\npdf_profile: {value}\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def archival_build(tmp_path_factory) -> BuiltSeries:
+    """Build the shipped series once with `pdf_profile: archival` (PDF/A-3a and PDF/UA-1)."""
+    content = tmp_path_factory.mktemp("archival") / "content"
+    shutil.copytree(ROOT / "content", content)
+    set_pdf_profile(content, "archival")
+    output = content.parent / "output"
+    status, log = run_build(ROOT, "--content", str(content), "--output", str(output), "--jobs", "2")
     return BuiltSeries(output, status, log)
 
 
