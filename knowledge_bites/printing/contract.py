@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..locations import Section
 from ..problems import Problem
+from .balance import closing_alone, photo_height_for_text
 from .edges import PX_PER_MM, describe_off_page, off_page
 from .engine import import_weasyprint
 
@@ -39,10 +40,13 @@ CLOSING_NAMES = {
 
 
 def lay_out(printer: Printer, job: PrintJob, base_url: str) -> tuple[Document, list[logging.LogRecord]]:
-    """Lay a sheet out to keep its two pages: a text too short to reach page 2 moves its closing block there."""
+    """Lay a sheet out to keep its two pages: a text that ends on page 1 gives page 2 to its closing block, laid
+    out for a page of its own, and a photo is made less high when the text could not start under it on page 1."""
     document, logs = printer.layout(job.html, base_url)
-    if len(document.pages) < PAGES:
+    if len(document.pages) < PAGES or closing_alone(document):  # page 2 holds the closing block alone
         document, logs = printer.layout(job.short_html, base_url)
+    elif (photo_mm := photo_height_for_text(document)) is not None:  # page 1 ends with text, under a smaller photo
+        document, logs = printer.layout(job.html, base_url, f".photo img {{ max-height: {photo_mm:.1f}mm; }}")
     return document, logs
 
 
