@@ -16,7 +16,7 @@ import pytest
 from knowledge_bites.printing.profiles import DEFAULT_PROFILE, PROFILES
 from knowledge_bites.sources import SeriesSettings
 
-from .conftest import GOOD_FRONT_MATTER, practice, set_pdf_profile, shipped_sheets
+from .conftest import GOOD_FRONT_MATTER, add_photo_practice, practice, set_pdf_profile, shipped_sheets
 from .conftest import run_build as run
 from .pdfcheck import accessibility_problems, conformance_failures, drawn_content, qpdf_check, walk, xmp_values
 
@@ -92,6 +92,18 @@ def test_independent_validator_finds_the_archival_sheet_pdf_a_3a_and_pdf_ua_1_co
     pdf_path = archival_build.output / sheet.pdf
     assert conformance_failures(pdf_path, "3a") == []
     assert conformance_failures(pdf_path, "ua1") == []
+
+
+@pytest.mark.parametrize(("profile", "validated"), [("accessible", ["ua1"]), ("archival", ["3a", "ua1"])])
+def test_independent_validator_finds_a_sheet_with_a_photo_conformant(shipped_copy, tmp_path, root, profile, validated):
+    add_photo_practice(shipped_copy)  # the shipped sheets have no photo: a raster image brings rules of its own
+    set_pdf_profile(shipped_copy, profile)
+    output = tmp_path / "out"
+    status, log = run(root, "--content", str(shipped_copy), "--output", str(output), "--only", "7", "--jobs", "1")
+    assert status == 0, log
+    (pdf_path,) = output.glob("en/*.pdf")
+    for standard in validated:
+        assert conformance_failures(pdf_path, standard) == [], standard
 
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=[s.key for s in SHEETS])

@@ -34,6 +34,11 @@ class Profile:
             # PDF/A keeps the XMP metadata readable without decoding: its stream has no Filter (ISO 19005-3,
             # 6.6.2.1). WeasyPrint 70 compresses it for every PDF/A part but the first.
             _object(pdf, pdf.catalog["Metadata"]).compress = False
+            # PDF/A leaves the smoothing of images to no viewer: /Interpolate must be false (6.2.8). WeasyPrint
+            # sets it true for a photo (image-rendering: auto) and its transparency mask.
+            for image in pdf.objects:
+                if isinstance(image, pydyf.Stream) and image.extra.get("Subtype") == "/Image":
+                    image.extra["Interpolate"] = "false"
         pdf.__class__ = _UnambiguousStreamsPDF  # see below: where each stream ends
 
 
