@@ -41,8 +41,7 @@ def budgets(content: Path) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for sheet in series.sheets:
         job = prepare(sheet)
-        document, _ = lay_out(printer, job, ROOT.as_uri() + "/")
-        fit = assess(printer, job, document, ROOT.as_uri() + "/").fit
+        fit = assess(printer, job, lay_out(printer, job, ROOT.as_uri() + "/"), ROOT.as_uri() + "/").fit
         if fit is not None and fit.fits:
             found.setdefault(sheet.lang, []).append(sum(s.words for s in sheet.sections) + fit.words)
     return found

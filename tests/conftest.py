@@ -6,6 +6,7 @@ import atexit
 import gc
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
+from PIL import Image, ImageDraw
 
 from knowledge_bites.cli import main
 from knowledge_bites.project import Project
@@ -160,6 +162,24 @@ def shipped_build(tmp_path_factory) -> BuiltSeries:
     return BuiltSeries(output, status, log)
 
 
+def set_pdf_profile(content: Path, value: str) -> None:
+    """Set `pdf_profile` in the series.yaml of a scratch content folder."""
+    settings = content / "series.yaml"
+    text = re.sub(r"^pdf_profile:.*$", "", settings.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    settings.write_text(f"{text}\npdf_profile: {value}\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def archival_build(tmp_path_factory) -> BuiltSeries:
+    """Build the shipped series once with `pdf_profile: archival` (PDF/A-3a and PDF/UA-1)."""
+    content = tmp_path_factory.mktemp("archival") / "content"
+    shutil.copytree(ROOT / "content", content)
+    set_pdf_profile(content, "archival")
+    output = content.parent / "output"
+    status, log = run_build(ROOT, "--content", str(content), "--output", str(output), "--jobs", "2")
+    return BuiltSeries(output, status, log)
+
+
 # --- Shipped sheets, for per-sheet checks of the outputs (accessibility, typography, visual) --------------------
 
 
@@ -190,23 +210,81 @@ class LaidOutSheet:
     document: object  # weasyprint.Document
 
 
+def laid_out(content: Path, keys: tuple[str, ...] = ()) -> dict[str, LaidOutSheet]:
+    """Lay out the sheets of a content folder (all, or those with these keys) exactly as the build does (no PDF
+    written), for layout checks."""
+    from knowledge_bites.pipeline import Options, preparer
+    from knowledge_bites.printing.contract import lay_out
+    from knowledge_bites.printing.printer import Printer
+    from knowledge_bites.sources import load_series
+
+    series = load_series(content)
+    prepare = preparer(Project.at(ROOT, content), series, compiled_languages(series), options=Options())
+    printer = Printer(ROOT / "styles", [ROOT / "styles", content])
+    layouts = {}
+    for sheet in series.sheets:
+        if keys and sheet.key not in keys:
+            continue
+        document = lay_out(printer, prepare(sheet), ROOT.as_uri() + "/").document
+        layouts[sheet.key] = LaidOutSheet(sheet.key, sheet.lang, sheet.meta.title, document)
+    return layouts
+
+
 @pytest.fixture(scope="session")
 def shipped_layouts() -> dict[str, LaidOutSheet]:
     """Lay out every shipped sheet once (no PDF written), the way the build does, for layout checks."""
-    from knowledge_bites.printing.printer import Printer
-    from knowledge_bites.render.sheet import Renderer
-    from knowledge_bites.sources import load_series
+    return laid_out(ROOT / "content")
 
-    series = load_series(ROOT / "content")
-    renderer = Renderer(ROOT / "templates", ROOT, series, compiled_languages(series))
-    printer = Printer(ROOT / "styles", [ROOT / "styles", ROOT / "content"])
-    layouts = {}
-    for sheet in series.sheets:
-        document, _ = printer.layout(renderer.render(sheet), ROOT.as_uri() + "/")
-        if len(document.pages) < 2:  # a short sheet: the build moves the closing block to page 2
-            document, _ = printer.layout(renderer.render(sheet, short=True), ROOT.as_uri() + "/")
-        layouts[sheet.key] = LaidOutSheet(sheet.key, sheet.lang, sheet.meta.title, document)
-    return layouts
+
+# --- A practice with a photo (the shipped series has none) -------------------------------------------------------
+
+PHOTO_KEY = "07-pre-departure-assistance-morocco.en"
+PHOTO_TOP = (230, 40, 40)  # the test picture's top band: red
+PHOTO_BOTTOM = (40, 200, 40)  # its bottom band: bright green
+
+
+def make_test_picture(size: tuple[int, int]) -> Image.Image:
+    """Return a picture to test how photos are shown: a grid, a band of PHOTO_TOP across its top tenth and one of
+    PHOTO_BOTTOM across its bottom tenth, and a white disc in its middle."""
+    width, height = size
+    picture = Image.new("RGB", size, (70, 120, 150))
+    draw = ImageDraw.Draw(picture)
+    for x in range(0, width, 100):
+        draw.line([(x, 0), (x, height)], fill=(200, 210, 220), width=3)
+    for y in range(0, height, 100):
+        draw.line([(0, y), (width, y)], fill=(200, 210, 220), width=3)
+    draw.rectangle([0, 0, width - 1, height // 10], fill=PHOTO_TOP)
+    draw.rectangle([0, height - height // 10, width - 1, height - 1], fill=PHOTO_BOTTOM)
+    draw.ellipse([width // 2 - height // 6, height // 3, width // 2 + height // 6, 2 * height // 3], fill="white")
+    return picture
+
+
+def add_photo_practice(content: Path, size: tuple[int, int] = (1600, 1000), focus: str | None = None) -> None:
+    """Make a scratch copy of the shipped series a test series with a photo, in English only.
+
+    Practice #7 keeps its own facts and text, with a photo (a generated test picture), one key figure instead of
+    three, and without its 'Lessons learned' section, so that it still fits two pages beside the photo.
+    """
+    only_languages(content, "en")
+    for other in (content / "practices").glob("*.md"):
+        if not other.name.endswith(".en.md"):
+            other.unlink()
+    (content / "images").mkdir(exist_ok=True)
+    make_test_picture(size).save(content / "images" / "test-picture.png")
+    source = content / "practices" / "07-pre-departure-assistance-morocco.en.md"
+    text = source.read_text(encoding="utf-8")
+    figures = re.search(r"key_figures:\n(?:  - .*\n(?:    .*\n)*)+", text)
+    assert figures is not None, "#7 has key figures"
+    one_figure = re.search(r"  - value: 1589\n(?:    .*\n)*", figures[0])
+    assert one_figure is not None, "#7 counts 1,589 beneficiaries"
+    photo = (
+        'photo:\n  file: "images/test-picture.png"\n  alt: "A test picture: a grid on blue, with a red band '
+        'across its top and a green band across its bottom"\n  credit: "Test picture"\n'
+    ) + (f'  focus: "{focus}"\n' if focus else "")
+    text = text.replace(figures[0], "key_figures:\n" + one_figure[0] + photo)
+    text, removed = re.subn(r"\n## Lessons learned\n.*?(?=\n## )", "\n", text, flags=re.S)
+    assert removed == 1, "#7 has a 'Lessons learned' section"
+    source.write_text(text, encoding="utf-8")
 
 
 # --- Which files a piece of code opens, seen through Python's audit hooks ---------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+import page as validator  # page-validation: an independent PDF/A and PDF/UA validator
 import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -358,3 +359,18 @@ def qpdf_check(path: Path) -> str:
     if result.returncode != 0 or "WARNING" in output.upper():
         return output
     return ""
+
+
+def conformance_failures(pdf: Path | bytes, profile: str) -> list[str]:
+    """Return what the independent validator `page` (page-validation, in Rust) finds against a PDF/A or PDF/UA
+    profile ("ua1", "3a"): one "rule: message" line per failed check, or nothing for a conformant file."""
+    if isinstance(pdf, bytes):
+        report = validator.validate_pdf_bytes(pdf, profile=profile)
+    else:
+        report = validator.validate_pdf(pdf, profile=profile)
+    failures = [f"{failure.rule_id}: {failure.message}" for failure in report.failures]
+    if report.rules.total == 0:
+        failures.append(f"the validator checked no rule of profile {profile}")
+    elif not report.is_compliant and not failures:
+        failures.append(f"not conformant to profile {profile}")
+    return failures

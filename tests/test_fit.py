@@ -27,8 +27,8 @@ def assess_sheet(content: Path, key: str):
     sheet = next(s for s in series.sheets if s.key == key)
     job = preparer(project, series, compiled_languages(series), options=Options())(sheet)
     printer = Printer(project.styles, project.asset_roots)
-    document, _ = lay_out(printer, job, ROOT.as_uri() + "/")
-    return len(document.pages), assess(printer, job, document, ROOT.as_uri() + "/")
+    layout = lay_out(printer, job, ROOT.as_uri() + "/")
+    return len(layout.document.pages), assess(printer, job, layout, ROOT.as_uri() + "/")
 
 
 def split(text: str) -> tuple[str, str]:

@@ -14,11 +14,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
 
 from knowledge_bites.outputs import bundles, thumbnails
 from knowledge_bites.outputs.newsletter import derive
+from knowledge_bites.outputs.webfonts import write_webfonts
 from knowledge_bites.pipeline import BuildReport, SheetResult
 from knowledge_bites.project import Project
 from knowledge_bites.sources import load_series
@@ -270,7 +272,41 @@ def test_catalogue_is_self_contained_with_relative_links_to_existing_files(shipp
     text = squeeze(" ".join(page.text))
     for label in ["Catalogue of the series", "Catálogo de la serie", "Descargar todas las fichas", "Práctica n.º 10"]:
         assert label in text, label
-    assert "Inglés (PDF, 39 kB)" in text and "English (PDF, 39 KB)" in text
+    assert re.search(r"Inglés \(PDF, \d+ kB\)", text) and re.search(r"English \(PDF, \d+ KB\)", text)
+
+
+def test_catalogue_is_set_in_the_brands_fonts_written_beside_it(shipped_build, root):
+    output = shipped_build.output
+    source = (output / "index.html").read_text(encoding="utf-8")
+    faces = re.findall(r'font-family: "Lato"; font-style: normal; font-weight: (\d+);[^}]*url\("([^"]+)"\)', source)
+    assert [weight for weight, _ in faces] == ["400", "700", "900"]
+    for _, link in faces:
+        font = output / unquote(link)
+        assert font.parent == output / "fonts" and font.read_bytes()[:4] == b"wOF2", link
+    assert (output / "fonts" / "OFL.txt").read_bytes() == (root / "styles" / "fonts" / "OFL.txt").read_bytes()
+    # Every character the page shows, in either language, is in the fonts: none falls back to another font.
+    shown = set(" ".join(parse(output / "index.html").text))
+    for _, link in faces:
+        characters = TTFont(output / unquote(link)).getBestCmap()
+        assert sorted(c for c in shown if not c.isspace() and ord(c) not in characters) == [], link
+
+
+def test_catalogue_fonts_are_converted_again_only_when_a_font_changes(shipped_build, tmp_path, root):
+    output = tmp_path / "output"
+    shutil.copytree(shipped_build.output / "fonts", output / "fonts")
+    (output / "fonts" / "lato-regular-0123456789ab.woff2").write_bytes(b"from an older font")
+    kept = {path.name: path.stat().st_mtime_ns for path in (output / "fonts").glob("lato-b*.woff2")}
+    styles = tmp_path / "styles"
+    shutil.copytree(root / "styles", styles)
+    with (styles / "fonts" / "Lato-Regular.ttf").open("ab") as font:
+        font.write(b"\0\0\0\0")  # a changed font (padding after its tables: still a valid font)
+    written = write_webfonts(styles, output)
+    now = {path.name: path.stat().st_mtime_ns for path in (output / "fonts").glob("*.woff2")}
+    assert {font.path.name for font in written} == set(now)  # the older font's file is gone
+    assert {name: now[name] for name in kept} == kept  # bold and black: the same files, not rewritten
+    (regular,) = [font.path for font in written if font.weight == 400]
+    assert regular.name not in {p.name for p in (shipped_build.output / "fonts").iterdir()}
+    assert TTFont(regular).getBestCmap()[ord("ñ")]
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it with apt-get)")
@@ -279,7 +315,7 @@ def test_catalogue_in_a_browser_loads_every_thumbnail_and_link(shipped_build, tm
     shutil.copytree(shipped_build.output, site)
     # A probe added to a copy of the page reports what the browser itself loaded and resolved.
     probe = """<script>
-window.addEventListener("load", () => {
+window.addEventListener("load", () => document.fonts.ready.then(() => {
   const images = [...document.images];
   const report = {
     images: images.length,
@@ -287,12 +323,13 @@ window.addEventListener("load", () => {
     links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
     shown: [...document.querySelectorAll(".edition")].filter((e) => getComputedStyle(e).display !== "none")
       .map((e) => e.id),
+    fonts: [...document.fonts].map((f) => `${f.family} ${f.weight} ${f.status}`),
   };
   const out = document.createElement("pre");
   out.id = "probe";
   out.textContent = JSON.stringify(report);
   document.body.append(out);
-});
+}));
 </script>
 """
     page = site / "index.html"
@@ -309,6 +346,7 @@ window.addEventListener("load", () => {
         "--disable-sync",
         f"--user-data-dir={tmp_path / 'profile'}",
         "--window-size=1280,1600",
+        "--virtual-time-budget=10000",  # lets the page load its fonts before the probe reports
     ]
     for fragment, language in [("", "en"), ("#es", "es"), ("#fr", "fr")]:
         dom = subprocess.run(
@@ -319,6 +357,8 @@ window.addEventListener("load", () => {
         report = json.loads(html.unescape(found.group(1)))
         assert report["images"] == 30 and report["broken"] == []
         assert report["shown"] == [language]
+        # The page is set in the brand's Lato, from the WOFF2 files beside it: every face it uses loaded.
+        assert report["fonts"] == ["Lato 400 loaded", "Lato 700 loaded", "Lato 900 loaded"]
         for link in report["links"]:
             parts = urlsplit(link)
             assert parts.scheme in ("file", "mailto"), link

@@ -2,21 +2,23 @@
 
 The goldens cover every page layout in both languages that are complete, and one sheet in French: page 1 with each
 title size (22, 18 and 15 pt) and with none, one, three and four key figures; page 2 with the body running on before
-the closing block, and page 2 with the closing block alone; and page 2 listing English titles tagged (EN). After an
-intended change of layout or style, refresh them on purpose with `make goldens` (which runs this file with
-KB_UPDATE_GOLDENS=1), look at the new images, and commit them.
+the closing block, and page 2 with the closing block alone, laid out for the page; a long list of countries under the
+title; page 2 listing English titles tagged (EN); and a sheet with a photo (a test practice: #7's facts and text with
+a generated picture). After an intended change of layout or style, refresh them on purpose with `make goldens`
+(which runs this file with KB_UPDATE_GOLDENS=1), look at the new images, and commit them.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from .conftest import shipped_sheets
+from .conftest import PHOTO_KEY, ROOT, add_photo_practice, run_build, shipped_sheets
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "visual"
 DIFF_DIR = GOLDEN_DIR / "diff"  # git-ignored: what a failing comparison saw
@@ -37,9 +39,25 @@ CHOSEN = {
     "08-community-bridge-somalia.es": "the longest title (15 pt) and four key figures",
     "10-smes-former-returnees-afghanistan.es": "18 pt title and three key figures; the body runs on to page 2",
     "10-smes-former-returnees-afghanistan.fr": "French, in progress: page 2 lists the English titles, tagged (EN)",
+    "07-pre-departure-assistance-morocco.en": "nine countries under the title; headings at the top of a column",
 }
+PHOTO = f"photo.{PHOTO_KEY}"  # the test practice with a photo, built apart from the shipped series
+CHOSEN[PHOTO] = "a 3:2 photo shown whole, one key figure: the photo gives way so that page 1 ends with text"
 SHEETS = {sheet.key: sheet for sheet in shipped_sheets()}
 PAGES = [(key, page) for key in CHOSEN for page in (1, 2)]
+
+
+@pytest.fixture(scope="session")
+def photo_build(tmp_path_factory) -> Path:
+    """Build the test practice with a photo (see conftest.add_photo_practice); return its PDF."""
+    content = tmp_path_factory.mktemp("photo") / "content"
+    shutil.copytree(ROOT / "content", content)
+    add_photo_practice(content)
+    output = content.parent / "output"
+    status, log = run_build(ROOT, "--content", str(content), "--output", str(output), "--only", "7", "--jobs", "1")
+    assert status == 0, log
+    (pdf,) = output.glob("en/*.pdf")
+    return pdf
 
 
 def rasterise(pdf: Path, page_number: int) -> Image.Image:
@@ -79,9 +97,14 @@ def diff_image(golden: Image.Image, current: Image.Image, mask: Image.Image) -> 
 
 
 @pytest.mark.parametrize(("key", "page"), PAGES, ids=[f"{key}-page{page}" for key, page in PAGES])
-def test_page_looks_like_its_golden(shipped_build, key, page):
-    assert shipped_build.status == 0, shipped_build.log
-    current = reduce(rasterise(shipped_build.output / SHEETS[key].pdf, page))
+def test_page_looks_like_its_golden(request, key, page):
+    if key == PHOTO:
+        pdf = request.getfixturevalue("photo_build")
+    else:
+        shipped_build = request.getfixturevalue("shipped_build")
+        assert shipped_build.status == 0, shipped_build.log
+        pdf = shipped_build.output / SHEETS[key].pdf
+    current = reduce(rasterise(pdf, page))
     golden_path = GOLDEN_DIR / f"{key}.page{page}.png"
     diff_path = DIFF_DIR / golden_path.name
     if UPDATE:

@@ -18,6 +18,7 @@ from . import bundles, thumbnails
 from .bundles import Bundle
 from .manifest import MANIFEST, SheetEntry, collect, manifest_json, write_manifest
 from .pages import Pages
+from .webfonts import write_webfonts
 
 THUMBNAILS = "thumbnails"
 BUNDLES = "bundles"
@@ -102,7 +103,8 @@ def derive(project: Project, series: Series, languages: Languages, report: Build
 
     pages = Pages(project.templates, project.styles, series, languages)
     catalogue = output / CATALOGUE
-    write_atomically(catalogue, pages.catalogue(result.entries, result.bundles, output).encode("utf-8"))
+    fonts = write_webfonts(project.styles, output)
+    write_atomically(catalogue, pages.catalogue(result.entries, result.bundles, output, fonts).encode("utf-8"))
 
     files: dict[str, Any] = {
         "bundles": [

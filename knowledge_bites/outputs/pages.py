@@ -21,6 +21,7 @@ from ..sources.translations import TranslationState
 from .bundles import Bundle
 from .manifest import SheetEntry
 from .thumbnails import EMAIL_WIDTH, Thumbnail
+from .webfonts import WebFont, font_faces
 
 CATALOGUE_TEMPLATE = "catalogue.html"
 EDITION_TEMPLATE = "catalogue-edition.html"
@@ -105,15 +106,19 @@ class Pages:
 
     # --- The catalogue: output/index.html ---------------------------------------------------------
 
-    def catalogue(self, entries: list[SheetEntry], bundles: list[tuple[Bundle, int]], output: Path) -> str:
-        """Return the catalogue page: one edition per language, the reference language shown first."""
+    def catalogue(
+        self, entries: list[SheetEntry], bundles: list[tuple[Bundle, int]], output: Path, fonts: list[WebFont]
+    ) -> str:
+        """Return the catalogue page: one edition per language, the reference language shown first, set in the
+        brand's fonts written beside it."""
         # The reference edition comes last in the page: the stylesheet shows the last edition unless another one
         # is the target of the address (index.html#es), which needs no script and no :has().
         order = [code for code in self.languages if code != self.reference] + [self.reference]
         editions = [
             self.render(code, EDITION_TEMPLATE, self._edition(code, entries, bundles, output)) for code in order
         ]
-        context = self.common(self.reference) | {"css": self.assets.catalogue_css, "editions": editions}
+        css = font_faces(fonts, output) + "\n" + self.assets.catalogue_css
+        context = self.common(self.reference) | {"css": css, "editions": editions}
         return self.render(self.reference, CATALOGUE_TEMPLATE, context)
 
     def _edition(

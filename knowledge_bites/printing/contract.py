@@ -12,24 +12,24 @@ included) turns millimetres into words.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..locations import Section
 from ..problems import Problem
+from .balance import closing_alone, photo_height_for_text
 from .edges import PX_PER_MM, describe_off_page, off_page
 from .engine import import_weasyprint
 
 import_weasyprint()  # first: it skips WeasyPrint's slow search for its native libraries (see engine.py)
 
-from weasyprint import CSS, Document  # noqa: E402
+from weasyprint import Document  # noqa: E402
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox  # noqa: E402
 
 from .job import Fit  # noqa: E402
 
 if TYPE_CHECKING:
-    import logging
-
     from .job import PrintJob
     from .printer import Printer
 
@@ -47,6 +47,16 @@ TALL_PAGE_2 = "@page :nth(n+2) { size: 210mm 5000mm; }"
 
 
 @dataclass(frozen=True)
+class Layout:
+    """A sheet laid out as the contract keeps it, and how: the HTML (full or short) and the extra style used."""
+
+    document: Document
+    logs: list[logging.LogRecord]
+    html: str
+    css: str = ""
+
+
+@dataclass(frozen=True)
 class Assessment:
     """What the contract says of a laid-out sheet: what breaks it, and how full page 2 is."""
 
@@ -54,22 +64,27 @@ class Assessment:
     fit: Fit | None  # None when the sheet was not laid out as a sheet (content dropped)
 
 
-def lay_out(printer: Printer, job: PrintJob, base_url: str) -> tuple[Document, list[logging.LogRecord]]:
-    """Lay a sheet out to keep its two pages: a text too short to reach page 2 moves its closing block there."""
+def lay_out(printer: Printer, job: PrintJob, base_url: str) -> Layout:
+    """Lay a sheet out to keep its two pages: a text that ends on page 1 gives page 2 to its closing block, laid
+    out for a page of its own, and a photo is made less high when the text could not start under it on page 1."""
     document, logs = printer.layout(job.html, base_url)
-    if len(document.pages) < PAGES:
-        document, logs = printer.layout(job.short_html, base_url)
-    return document, logs
+    if len(document.pages) < PAGES or closing_alone(document):  # page 2 holds the closing block alone
+        return Layout(*printer.layout(job.short_html, base_url), job.short_html)
+    if (photo_mm := photo_height_for_text(document)) is not None:  # page 1 ends with text, under a smaller photo
+        css = f".photo img {{ max-height: {photo_mm:.1f}mm; }}"
+        return Layout(*printer.layout(job.html, base_url, css), job.html, css)
+    return Layout(document, logs, job.html)
 
 
-def assess(printer: Printer, job: PrintJob, document: Document, base_url: str) -> Assessment:
+def assess(printer: Printer, job: PrintJob, layout: Layout, base_url: str) -> Assessment:
     """Check a laid-out sheet against the contract: pages past two, content dropped, text off the page; and
     measure how many words page 2 has room for, or how many must go."""
+    document = layout.document
     problems = []
     fit = None
     if len(document.pages) > PAGES:
-        # Laid out once more with a tall page 2, so that the overrun is measured exactly, in one place.
-        tall, _ = printer.layout(job.html, base_url, extra=[_tall_page_2()])
+        # Laid out once more, as it was, with a tall page 2: the overrun is measured exactly, in one place.
+        tall, _ = printer.layout(layout.html, base_url, f"{layout.css}\n{TALL_PAGE_2}")
         overrun = Overrun.of(document, tall)
         fit = Fit(-_words(overrun.column_mm, density(document, job)))
         problems.append(Problem(job.source, None, None, overrun.describe(len(document.pages), fit, job.sections)))
@@ -81,15 +96,6 @@ def assess(printer: Printer, job: PrintJob, document: Document, base_url: str) -
         line, name = job.locator.find(item.text)
         problems.append(Problem(job.source, line, name, describe_off_page(item)))
     return Assessment(problems, fit)
-
-
-_tall: list[CSS] = []
-
-
-def _tall_page_2() -> CSS:
-    if not _tall:
-        _tall.append(CSS(string=TALL_PAGE_2))
-    return _tall[0]
 
 
 def _words(column_mm: float, words_per_column_mm: float) -> int:

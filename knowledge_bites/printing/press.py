@@ -29,9 +29,10 @@ def print_sheet(
     printer = printer_for(styles, asset_roots, job.pdf_profile)  # one per worker process
     problems: list[Problem] = []
     base_url = root.as_uri() + "/"
-    document, logs = lay_out(printer, job, base_url)
+    layout = lay_out(printer, job, base_url)
+    document = layout.document
     pdf, drawing = printer.draw(document, job.identity)  # a character no font has shows only when drawing
-    logs = [*logs, *drawing]
+    logs = [*layout.logs, *drawing]
     for url in printer.fetcher.refused:
         problems.append(Problem(job.source, None, None, f"'{url}' is outside the project and was not read"))
     for record in logs:
@@ -40,7 +41,7 @@ def print_sheet(
             continue  # already reported above, in one line
         severity = "error" if record.levelname in ("ERROR", "CRITICAL") else "warning"
         problems.append(Problem(job.source, None, None, f"layout: {message}", severity))
-    assessment = assess(printer, job, document, base_url)
+    assessment = assess(printer, job, layout, base_url)
     problems += assessment.problems
     pages = len(document.pages)
     if any(p.severity == "error" or job.strict for p in problems):
@@ -74,4 +75,4 @@ def print_sheet(
 def rehearse(job: PrintJob, *, root: Path, styles: Path, asset_roots: list[Path]) -> None:
     """Lay out and draw a sheet without writing it, so that this process has its fonts and stylesheet ready."""
     printer = printer_for(styles, asset_roots, job.pdf_profile)
-    printer.draw(lay_out(printer, job, root.as_uri() + "/")[0], job.identity)
+    printer.draw(lay_out(printer, job, root.as_uri() + "/").document, job.identity)

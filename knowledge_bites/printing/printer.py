@@ -76,20 +76,18 @@ class Printer:
         self.image_cache: dict = {}
         self.image_files: dict[str, tuple[int, int] | None] = {}  # size and time of each cached image's file
 
-    def layout(
-        self, html: str, base_url: str, extra: list[CSS] | None = None
-    ) -> tuple[Document, list[logging.LogRecord]]:
-        """Lay out one sheet, with `extra` stylesheets after the sheet's; return the document and what WeasyPrint
+    def layout(self, html: str, base_url: str, css: str = "") -> tuple[Document, list[logging.LogRecord]]:
+        """Lay out one sheet, with `css` after the stylesheet if given; return the document and what WeasyPrint
         logged while doing it."""
         self.fetcher.refused[:] = self.setup_refused
         self._forget_changed_images()
+        stylesheets = [self.stylesheet]
+        if css:
+            stylesheets.append(CSS(string=css, font_config=self.font_config, url_fetcher=self.fetcher))
         with _captured_logs() as records:
             records.extend(self.setup_logs)
             document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
-                stylesheets=[self.stylesheet, *(extra or [])],
-                font_config=self.font_config,
-                cache=self.image_cache,
-                **IMAGE_OPTIONS,
+                stylesheets=stylesheets, font_config=self.font_config, cache=self.image_cache, **IMAGE_OPTIONS
             )
         # WeasyPrint caches a failed image as None and then stays silent about it: forget failures, so that
         # every sheet that uses a missing or refused image reports it, not only the first.

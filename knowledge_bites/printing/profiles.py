@@ -32,6 +32,16 @@ class Profile:
         mark_margin_boxes_as_artifacts(pdf)
         if self.claims_ua_in_xmp:
             add_to_xmp(pdf, PDFUA_IDENTIFICATION)
+        if self.variant.startswith("pdf/a"):
+            # PDF/A keeps the XMP metadata readable without decoding: its stream has no Filter (ISO 19005-3,
+            # 6.6.2.1). WeasyPrint 70 compresses it for every PDF/A part but the first.
+            _object(pdf, pdf.catalog["Metadata"]).compress = False
+            # PDF/A leaves the smoothing of images to no viewer: /Interpolate must be false (6.2.8). WeasyPrint
+            # sets it true for a photo (image-rendering: auto) and its transparency mask.
+            for image in pdf.objects:
+                if isinstance(image, pydyf.Stream) and image.extra.get("Subtype") == "/Image":
+                    image.extra["Interpolate"] = "false"
+        pdf.__class__ = _UnambiguousStreamsPDF  # see below: where each stream ends
 
 
 PROFILES: dict[ProfileName, Profile] = {
@@ -169,6 +179,28 @@ def mark_languages(pdf: pydyf.PDF) -> None:
                 parent["Lang"] = pydyf.String(languages.pop())
                 for kid in kids:
                     del kid["Lang"]
+
+
+# --- Where each stream ends ---------------------------------------------------------------------------------
+# A stream's /Length counts the bytes between the end-of-line after `stream` and the end-of-line before
+# `endstream`; a reader finds that end-of-line by looking back from `endstream`, and PDF/A checks that both
+# agree (ISO 19005-3, 6.1.7.1). pydyf always writes a line feed there. When a stream's data ends with a carriage
+# return (compressed data does in about one stream in 256: its last byte is a checksum's), that CR and the line
+# feed read as one end-of-line, and the data looks one byte shorter than /Length says. Such a stream gets a
+# CR LF of its own before `endstream`; every other stream is written as pydyf writes it.
+
+_AMBIGUOUS_END = b"\r\nendstream\nendobj"
+
+
+class _UnambiguousStreamsPDF(pydyf.PDF):
+    """A pydyf PDF that ends each stream's data with an end-of-line no reader can take for part of the data."""
+
+    def write_line(self, content: bytes, output: Any) -> None:
+        """Write one line of the file; a stream object whose data ends with CR gets CR LF before `endstream`."""
+        # Every stream passes here, the object and cross-reference streams pydyf makes while writing too.
+        if content.endswith(_AMBIGUOUS_END):
+            content = content[: -len(_AMBIGUOUS_END)] + b"\r" + _AMBIGUOUS_END
+        super().write_line(content, output)
 
 
 # --- XMP metadata -------------------------------------------------------------------------------

@@ -151,12 +151,36 @@ class KeyFigure(_Strict):
     unit: Literal["count", "percent"] = Field("count", description="`percent` prints 60 as 60 %.")
 
 
+_FOCUS_WORDS = {word: word for word in ("top", "bottom", "left", "right", "center")} | {"centre": "center"}
+_FOCUS_POINT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%\s+(\d{1,3}(?:\.\d+)?)%$")
+
+
+def _focus(value: Any) -> str:
+    """Return a photo's focus as a CSS object-position: a word, or a point as "X% Y%" from the top left corner."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _FOCUS_WORDS:
+            return _FOCUS_WORDS[text]
+        if (match := _FOCUS_POINT.match(text)) and all(float(number) <= 100 for number in match.groups()):
+            return f"{match[1]}% {match[2]}%"
+    raise ValueError(
+        f'expected top, center, bottom, left, right or a point as "X% Y%" from the top left corner of the photo '
+        f'(such as "50% 30%"), got "{value}"'
+    )
+
+
 class Photo(_Strict):
     """An optional photo on page 1."""
 
     file: Text = Field(description="Image file, relative to the content folder.")
     alt: Text = Field(description="Alternative text read out by screen readers.")
     credit: Text | None = Field(None, description="Photo credit printed under the photo.")
+    focus: Annotated[str, BeforeValidator(_focus)] | None = Field(
+        None,
+        description="Crop the photo to a band across the page, keeping this part of it: `top`, `center`, "
+        '`bottom`, `left`, `right`, or a point `"X% Y%"` from its top left corner (`"50% 30%"`). Without it, '
+        "the photo is shown whole.",
+    )
 
 
 class PracticeMeta(_Strict):
@@ -200,7 +224,8 @@ class PracticeMeta(_Strict):
     summary: Text = Field(description="One paragraph, shown under the title and stored as the PDF's subject.")
     photo: Photo | None = Field(
         None,
-        description="`file` (relative to `content/`), `alt` (alternative text, required) and an optional `credit`.",
+        description="`file` (relative to `content/`), `alt` (alternative text, required), an optional `credit`, "
+        "and an optional `focus` to crop it to a band across the page (see [Photos](#photos)).",
     )
     translated_from: TextVersion | None = Field(
         None,

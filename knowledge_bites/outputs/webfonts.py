@@ -1,0 +1,104 @@
+"""The brand's fonts beside the catalogue page: Lato as WOFF2 files in output/fonts/, so the page that shares the
+sheets is set like them, opened from disk, with nothing fetched from a network.
+
+Each file is the shipped TrueType font, kept to the Latin letters, punctuation and symbols (what the series'
+languages are written in), as WOFF2. A file's name carries a hash of its source and of how it was made: a file
+that exists is current, and the fonts are converted again only when a font in styles/fonts/ changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import fontTools
+
+from ..files import relative_link, write_atomically
+
+FOLDER = "fonts"
+FAMILY = "Lato"
+# The faces the catalogue uses (styles/catalogue.css): regular text, bold, and black for the big headings.
+FACES = (("Lato-Regular.ttf", 400), ("Lato-Bold.ttf", 700), ("Lato-Black.ttf", 900))
+LICENCE = "OFL.txt"  # the SIL Open Font License goes with every copy of the fonts
+# Basic Latin, Latin-1 and Latin Extended-A (the letters of English, Spanish, French, Portuguese and most European
+# languages), general punctuation, the euro sign, arrows and the minus sign. A character outside these is drawn
+# in the reader's own sans-serif.
+RANGES = ((0x20, 0x7E), (0xA0, 0x17F), (0x2000, 0x206F), (0x20AC, 0x20AC), (0x2190, 0x2193), (0x2212, 0x2212))
+
+
+@dataclass(frozen=True)
+class WebFont:
+    """One face of the brand's font, written beside the catalogue page."""
+
+    path: Path
+    weight: int
+
+
+def webfont_data(source: Path) -> bytes:
+    """Return a TrueType font kept to RANGES, as WOFF2 (the same bytes for the same font)."""
+    # fontTools warns, on the build's output, that Lato's creation date is stored the Unix way; it reads it right.
+    logger = logging.getLogger("fontTools")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return _converted(source)
+    finally:
+        logger.setLevel(level)
+
+
+def _converted(source: Path) -> bytes:
+    from fontTools import subset  # imported when a font is converted: it takes a seventh of a second
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(source, recalcTimestamp=False)  # a new timestamp would change the file at every conversion
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.name_IDs = ["*"]  # keep the font's names, copyright and licence notice
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[code for first, last in RANGES for code in range(first, last + 1)])
+    subsetter.subset(font)
+    font.flavor = "woff2"
+    data = io.BytesIO()
+    font.save(data, reorderTables=False)
+    return data.getvalue()
+
+
+@cache
+def _webfont(source: Path, key: str) -> bytes:
+    """Return the WOFF2 of a font, converted once per process (a build under --watch, or a preview, makes many)."""
+    return webfont_data(source)
+
+
+def write_webfonts(styles: Path, output: Path) -> list[WebFont]:
+    """Write the brand's faces as WOFF2 files (and the font licence) to output/fonts/, converting only those whose
+    source changed; remove font files no longer used. Return the faces the catalogue page links to."""
+    folder = output / FOLDER
+    fonts = []
+    for name, weight in FACES:
+        source = styles / "fonts" / name
+        recipe = f"{RANGES} fontTools {fontTools.version}".encode()
+        key = hashlib.sha256(source.read_bytes() + recipe).hexdigest()[:12]
+        target = folder / f"{source.stem.lower()}-{key}.woff2"
+        if not target.is_file():
+            write_atomically(target, _webfont(source, key))
+        fonts.append(WebFont(target, weight))
+    write_atomically(folder / LICENCE, (styles / "fonts" / LICENCE).read_bytes())
+    for stale in set(folder.glob("*.woff2")) - {font.path for font in fonts}:
+        stale.unlink()
+    return fonts
+
+
+def font_faces(fonts: list[WebFont], page_folder: Path) -> str:
+    """Return the @font-face rules of the faces, with links relative to the page that uses them."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; font-weight: {font.weight}; font-display: swap; '
+        f'src: url("{relative_link(font.path, page_folder)}") format("woff2"); }}'
+        for font in fonts
+    )
+
