@@ -239,6 +239,7 @@ def preparer(
 ) -> Callable[[Sheet], PrintJob]:
     """Return what renders a sheet into the job a worker prints (and, with --html, writes its preview)."""
     from .files import write_atomically
+    from .printing.pictures import pictures_of
     from .render.sheet import Renderer
 
     renderer = Renderer(project.templates, project.root, series, languages)
@@ -249,10 +250,11 @@ def preparer(
         if rendered.preview is not None:
             target = project.output / "html" / sheet.lang / name.replace(".pdf", ".html")
             write_atomically(target, rendered.preview.encode("utf-8"))  # a browser never sees half a preview
+        target = project.output / sheet.lang / name
         return PrintJob(
             key=sheet.key,
             source=sheet.source,
-            target=project.output / sheet.lang / name,
+            target=target,
             identity=f"{series.settings.short_name[sheet.lang]}:{sheet.key}",
             pdf_profile=series.settings.pdf_profile,
             html=rendered.full,
@@ -260,6 +262,7 @@ def preparer(
             sections=sheet.sections,
             locator=sheet.locator(),
             strict=options.strict,
+            pictures=pictures_of(project.output, target),
         )
 
     return prepare

@@ -19,7 +19,7 @@ from ..render.templating import environment
 from ..sources import Series, Sheet
 from .bundles import Bundle
 from .manifest import SheetEntry
-from .thumbnails import EMAIL_WIDTH, Thumbnail
+from .thumbnails import EMAIL_WIDTH, Picture
 
 CATALOGUE_TEMPLATE = "catalogue.html"
 EDITION_TEMPLATE = "catalogue-edition.html"
@@ -207,7 +207,7 @@ def _capitalised(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _picture(thumbnails: tuple[Thumbnail, ...], output: Path) -> dict[str, Any] | None:
+def _picture(thumbnails: tuple[Picture, ...], output: Path) -> dict[str, Any] | None:
     """Return the small picture (shown) and the large one (linked) of a card, with the small one's size."""
     if not thumbnails:
         return None

@@ -1,4 +1,5 @@
-"""What the server that worker processes fork from loads before the first sheet: WeasyPrint and the printing code.
+"""What the server that worker processes fork from loads before the first sheet: WeasyPrint, the printing code and
+pypdfium2, which draws the pictures of the pages.
 
 Only that server imports this module (workers.PRELOAD). It ends when the build command does, and then has
 nothing to save or tear down: it leaves at once rather than spend about 70 ms unloading WeasyPrint, during which
@@ -9,6 +10,8 @@ Workers forked from it never run these exit handlers: they leave through `os._ex
 import atexit
 import os
 
-from . import contract, job, press, printer  # noqa: F401
+import pypdfium2  # noqa: F401
+
+from . import contract, job, pictures, press, printer  # noqa: F401
 
 atexit.register(os._exit, 0)
