@@ -137,12 +137,12 @@ class Progress(Reporter):
         for problem in result.problems:
             self.line(f"  {problem.shown_from(Path.cwd())}")
         if result.status != "checked":
-            self.finished(result.key)
+            self.finished(result)
 
-    def finished(self, key: str) -> None:
+    def finished(self, result: SheetResult) -> None:
         """Count a sheet on the bar as soon as it is printed, though its line waits for its turn in the log."""
-        if self.bar is not None and key not in self.counted:
-            self.counted.add(key)
+        if self.bar is not None and result.key not in self.counted:
+            self.counted.add(result.key)
             self.bar.update()
 
     def stop(self) -> None:
@@ -172,12 +172,12 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
     )
     try:
         if not args.watch:
-            return build_once(project, options, progress)
+            return build_once(project, options, progress).status
         from .workers import Workers
 
         before = project.stamp()
         with Workers(project, options.limits) as workers:  # kept ready between the builds of the session
-            status = build_once(project, options, progress, workers=workers)
+            status = build_once(project, options, progress, workers=workers).status
             return status if status == EXIT_USAGE else watch(project, options, progress, stamp=before, workers=workers)
     except KeyboardInterrupt:
         progress.line("interrupted: the PDFs already written are complete and recorded; no partial file is left")

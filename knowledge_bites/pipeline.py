@@ -59,11 +59,14 @@ class BuildEvents:
     def start(self, to_build: int, up_to_date: int) -> None:
         """The build knows how many sheets it will print and how many are up to date."""
 
+    def printing(self, keys: list[str]) -> None:
+        """These sheets are about to be printed, in series order (called right after start)."""
+
     def result(self, result: SheetResult) -> None:
         """A sheet's result, in series order."""
 
-    def finished(self, key: str) -> None:
-        """A sheet was printed (its result comes in its turn)."""
+    def finished(self, result: SheetResult) -> None:
+        """A sheet was printed: its result, as soon as it is known (it is told again by result() in its turn)."""
 
     def stop(self) -> None:
         """No more sheets come in this build: all are done, or it was interrupted."""
@@ -187,6 +190,7 @@ def build(
             )
     stale_by_key = {sheet.key: sheet for sheet in stale}
     events.start(len(stale), len(fresh))
+    events.printing(list(stale_by_key))
     report.results.extend(fresh)
     try:
         results = run(
