@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -96,6 +97,27 @@ def parser() -> argparse.ArgumentParser:
     )
     _add_folders(announce, default=argparse.SUPPRESS)  # also accepted before the command's name
     announce.set_defaults(command="announce")
+
+    serve = commands.add_parser(
+        "serve",
+        prog="python build.py serve",
+        help="show the whole series in your browser, rebuilt as you save",
+        description="Build what is stale, then show every sheet in your browser at http://127.0.0.1:8000/ and "
+        "rebuild what each saved change affects; every open page follows. Ctrl-C stops it.",
+    )
+    serve.add_argument("--port", type=int, default=8000, metavar="N", help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--host",
+        default=None,
+        metavar="ADDRESS",
+        help="address to listen on (default: 127.0.0.1, this computer only); another one opens the preview to the "
+        "network",
+    )
+    serve.add_argument(
+        "--jobs", "-j", type=int, default=argparse.SUPPRESS, metavar="N", help="worker processes (default: all cores)"
+    )
+    _add_folders(serve, default=argparse.SUPPRESS)  # also accepted before the command's name
+    serve.set_defaults(command="serve")
     return p
 
 
@@ -171,6 +193,12 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
         memory_limit=args.memory_limit,
     )
     try:
+        if args.command == "serve":
+            from .preview.server import serve
+
+            # The preview shows the sheets as they print: it always prints them, and writes no HTML beside them.
+            options = replace(options, check=False, html=False)
+            return serve(project, options, progress, host=args.host, port=args.port)
         if not args.watch:
             return build_once(project, options, progress).status
         from .workers import Workers
