@@ -189,6 +189,13 @@ def test_the_view_follows_a_build_and_keeps_the_last_good_pages_of_a_failed_shee
     assert sheet["pages"] and sheet["fit"] == "does not fit: about 60 words too long"
     assert not view.as_json()["building"]
 
+    # Then its front matter breaks: only what loading says is shown, not how its last text was laid out.
+    good.write_text(practice().replace("number: 3", "number: three"), encoding="utf-8")
+    view.loaded(load_series(scratch), {})
+    sheet = view.as_json()["sheets"][0]
+    assert sheet["status"] == "failed" and sheet["fit"] is None and sheet["pages"]
+    assert [line.split(": ", 2)[1] for line in sheet["problems"]] == ["number"]
+
     # series.yaml unusable: the whole page says why, and the sheets stay as they were behind it.
     view.begin([scratch / "series.yaml"])
     view.end(Outcome(2, stopped=["content/series.yaml:3: languages: field required"]))

@@ -191,7 +191,8 @@ class View:
                 view, source_problems=self.lines(by_source.get(source, [])), notes=tuple(notes.get(view.key, ()))
             )
             if source in failed:
-                view = replace(view, status="failed", building=False)
+                # Its text did not load or did not pass the checks: how it was laid out last says nothing of it.
+                view = replace(view, status="failed", building=False, layout_problems=(), fit=None)
             if view.pdf is None and (known := record.get(view.key)) is not None:
                 pdf = self.project.output / known.pdf
                 if pdf.is_file():

@@ -174,8 +174,8 @@
     let kind, text;
     if (building) {
       kind = "building";
-      const changed = state.changed.length ? ": " + state.changed.join(", ") : "";
-      text = "Building…" + changed;
+      const names = state.changed.map((path) => path.split("/").pop());
+      text = "Building…" + (names.length ? " " + names.join(", ") : "");
     } else if (state.error.length) {
       kind = "failed";
       text = "The series cannot be built";
