@@ -185,13 +185,13 @@ def rebuilds(project: Project, edits: int = 3) -> dict:
     return {"noop": noop, "one": statistics.median(times), "each": times}
 
 
-def watched_rebuilds(project: Project, edits: int = 3) -> list[float]:
-    """Start `python build.py --watch`, save one source `edits` times, and time each save until its summary line."""
-    watcher = subprocess.Popen(
+def interruptible(project: Project, *args: str) -> subprocess.Popen[str]:
+    """Start `python build.py ARGS` on a project, its output and errors in one text stream, to stop with Ctrl-C."""
+    return subprocess.Popen(
         [
             sys.executable,
             str(ROOT / "build.py"),
-            "--watch",
+            *args,
             "--content",
             str(project.content),
             "--output",
@@ -201,10 +201,14 @@ def watched_rebuilds(project: Project, edits: int = 3) -> list[float]:
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
-        # Stopped with Ctrl-C (SIGINT) below, which a benchmark run in the background would otherwise pass on
-        # as ignored.
+        # Stopped with Ctrl-C (SIGINT), which a benchmark run in the background would otherwise pass on as ignored.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+
+
+def watched_rebuilds(project: Project, edits: int = 3) -> list[float]:
+    """Start `python build.py --watch`, save one source `edits` times, and time each save until its summary line."""
+    watcher = interruptible(project, "--watch")
     assert watcher.stdout is not None
     source = sorted((project.content / "practices").glob("*.en.md"))[0]
     original = source.read_text(encoding="utf-8")
@@ -240,24 +244,7 @@ def preview_saves(project: Project, edits: int = 5) -> list[float] | None:
         chromium = None
     if chromium is None:
         return None
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "build.py"),
-            "serve",
-            "--port",
-            "0",
-            "--content",
-            str(project.content),
-            "--output",
-            str(project.output),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=ROOT,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    server = interruptible(project, "serve", "--port", "0")
     assert server.stdout is not None
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True).start()  # type: ignore[arg-type]

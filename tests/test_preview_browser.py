@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import copy_project
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # the system's Chromium only
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -62,18 +62,6 @@ class Server:
         return self.project / "content" / "practices" / name
 
 
-def copy_project(folder: Path) -> Path:
-    """Copy templates, styles, series.yaml and three shipped practices (both languages) into a new project."""
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    shutil.copytree(ROOT / "styles", folder / "styles")
-    (folder / "content" / "practices").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "series.yaml", folder / "content" / "series.yaml")
-    for name in PRACTICES:
-        for lang in ("en", "es"):
-            shutil.copy(ROOT / "content" / "practices" / f"{name}.{lang}.md", folder / "content" / "practices")
-    return folder
-
-
 def children_of(project: Path) -> list[str]:
     """Return the command lines of the processes still running from the server's project (its workers included)."""
     found = []
@@ -91,7 +79,7 @@ def children_of(project: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
-    project = copy_project(tmp_path_factory.mktemp("preview") / "project")
+    project = copy_project(tmp_path_factory.mktemp("preview") / "project", PRACTICES)
     code = (
         "import sys; from pathlib import Path; from knowledge_bites.cli import main;"
         f"sys.exit(main(['serve', '--port', '0', '--jobs', '2'], root=Path({str(project)!r})))"
