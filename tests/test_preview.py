@@ -219,3 +219,14 @@ def test_a_sheet_found_up_to_date_is_shown_from_the_build_record(shipped_build, 
     assert all(s["fit"].startswith("fits, ") and s["notes"] == [] for s in sheets)
     assert sheets[0]["title"] == "Cash-for-work, Guinea" and sheets[1]["lang"] == "es"
     assert [language["name"] for language in view.as_json()["languages"]] == ["English", "Spanish"]
+
+
+def test_a_build_that_could_not_run_says_why_above_the_sheets(shipped_build, tmp_path):
+    project = Project.at(ROOT, output=shipped_build.output)
+    series = load_series(project.content)
+    view = View(project)
+    view.loaded(series, {})
+    busy = "output: another build is writing to this folder; run again when it ends"
+    view.end(Outcome(2, series, stopped=[busy]))
+    assert view.as_json()["notices"] == [busy] and view.as_json()["error"] == []
+    assert len(view.as_json()["sheets"]) == 20

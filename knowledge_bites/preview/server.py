@@ -205,6 +205,8 @@ def serve(project: Project, options: Options, reporter: Reporter, *, host: str |
         reporter.line("preview stopped")
         return EXIT_OK
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # stopping already: a second SIGTERM must not cut it short
         hub.close()  # ends the tabs' event streams, so that the server stops at once
         server.should_exit = True
         thread.join(timeout=5)

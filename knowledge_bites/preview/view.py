@@ -246,6 +246,8 @@ class View:
         self.sheets = {key: replace(view, building=False) for key, view in self.sheets.items()}
         if outcome.series is None and outcome.stopped:
             self.error = list(outcome.stopped)
+        elif outcome.stopped:  # the series is fine, but this build could not run (another one writes to output/)
+            self.notices = list(outcome.stopped)
         if outcome.report is not None:
             for result in outcome.report.results:  # the sheets found up to date are told only here
                 self.printed(result)
