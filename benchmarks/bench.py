@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from knowledge_bites.pipeline import Options, select  # noqa: E402
+from knowledge_bites.preview.view import sheet_key  # noqa: E402
 from knowledge_bites.project import Project  # noqa: E402
 from knowledge_bites.render.languages import Languages  # noqa: E402
 from knowledge_bites.sources import load_series  # noqa: E402
@@ -254,7 +255,7 @@ def preview_saves(project: Project, edits: int = 5) -> list[float] | None:
     try:
         url = _wait_for(lambda: next((m[1] for line in lines if (m := re.search(r"preview at (\S+)/ ", line))), None))
         _wait_for(lambda: any(line.startswith("watching ") for line in lines))
-        key = source.name.removesuffix(".md")
+        key = sheet_key(source)  # `001-x.en.md` holds the sheet `01-x.en`
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1440, "height": 900})
