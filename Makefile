@@ -10,21 +10,25 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-su
 # Debian packages the tests use on top of those (chromium: the catalogue page is checked in a real browser).
 TEST_SYSTEM_PACKAGES := qpdf chromium
 
-.PHONY: all build test check lint catalogs goldens system system-test clean
+.PHONY: all build preview test check lint catalogs goldens system system-test clean
 
 all: build
 
 build: $(VENV)/.installed
 	$(PY) build.py
 
+# Write with the series open in your browser: http://127.0.0.1:8000/ shows every sheet, rebuilt as you save.
+preview: $(VENV)/.installed
+	$(PY) build.py serve
+
 test: $(VENV)/.installed-test system-test
 	$(VENV)/bin/ruff check knowledge_bites tests benchmarks build.py
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # Refresh the golden page images in tests/visual/ after an intended change of layout or style: builds the
 # shipped series, rasterises the chosen pages, writes them and removes goldens no test uses. Look, then commit.
 goldens: $(VENV)/.installed-test
-	KB_UPDATE_GOLDENS=1 $(PY) -m pytest tests/test_visual.py -q -s -p no:cacheprovider
+	KB_UPDATE_GOLDENS=1 $(PY) -m pytest tests/test_visual.py -q -s -p no:cacheprovider -p no:xdist
 
 check: $(VENV)/.installed
 	$(PY) build.py --check

@@ -5,11 +5,15 @@
 Everything happens in a temporary folder; the repository is only read. The script prints, for the shipped
 series and for a synthetic series made from it (default 200 practices x 2 languages):
 
-- cold build time with --force (in a fresh process, as the command builds), and the median time per sheet;
+- a cold build: the whole `python build.py --force` into an empty output folder (in a fresh process, as the
+  command builds: every PDF, the pictures of both pages of each, and the newsletter outputs), and the median time
+  per sheet;
 - the same HTML printed by a plain single-process loop of weasyprint.HTML(...).write_pdf(), and the ratio
   (for the shipped series, three runs of each taken in turns: median times, and the median of the runs' ratios);
 - a build with nothing to do, and rebuilds after editing one source (median of three, as `python build.py`,
   start-up included, and under `python build.py --watch`, from saving the file to the build's summary line);
+- under the live preview (`python build.py serve`), the time from saving one source to the open browser page
+  showing the new pictures of both its pages (median of five saves; needs Debian's chromium and Playwright);
 - peak memory of a worker process; the speed-up from 1 to N worker processes.
 """
 
@@ -26,14 +30,19 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from knowledge_bites.pipeline import Options, select  # noqa: E402
+from knowledge_bites.preview.view import sheet_key  # noqa: E402
 from knowledge_bites.project import Project  # noqa: E402
 from knowledge_bites.render.languages import Languages  # noqa: E402
 from knowledge_bites.sources import load_series  # noqa: E402
@@ -60,17 +69,12 @@ started = time.perf_counter()
 root, project_root, content, output, jobs = sys.argv[1:]
 sys.path.insert(0, root)
 from pathlib import Path
-from knowledge_bites.pipeline import Options, build
+from knowledge_bites.pipeline import Options
 from knowledge_bites.project import Project
-from knowledge_bites.workers import warm_up
-if int(jobs) != 1:
-    warm_up()
-from knowledge_bites.render.languages import Languages
-from knowledge_bites.sources import load_series
+from knowledge_bites.session import Reporter, build_once
 project = Project.at(Path(project_root), Path(content), Path(output))
-series = load_series(project.content)
-languages = Languages.compile(series.settings, project.locales)
-report = build(project, series, languages, options=Options(jobs=int(jobs), force=True))
+outcome = build_once(project, Options(jobs=int(jobs), force=True), Reporter())
+report = outcome.report
 results = report.results
 wall = time.perf_counter() - started
 built = [r for r in results if r.status == "built"]
@@ -125,7 +129,9 @@ def synthetic_content(target: Path, practices: int, seed: int = 7) -> Path:
 
 
 def cold_build(project: Project, jobs: int) -> dict:
-    """Build every sheet with --force in a fresh process; return wall time and per-sheet figures."""
+    """Build every sheet with --force into an empty output folder, in a fresh process, as `python build.py --force`
+    does (PDFs, pictures of their pages, newsletter outputs); return wall time and per-sheet figures."""
+    shutil.rmtree(project.output, ignore_errors=True)
     args = [str(ROOT), str(project.root), str(project.content), str(project.output), str(jobs)]
     out = subprocess.run([sys.executable, "-c", COLD_BUILD, *args], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -187,13 +193,13 @@ def rebuilds(project: Project, edits: int = 3) -> dict:
     return {"noop": noop, "one": statistics.median(times), "each": times}
 
 
-def watched_rebuilds(project: Project, edits: int = 3) -> list[float]:
-    """Start `python build.py --watch`, save one source `edits` times, and time each save until its summary line."""
-    watcher = subprocess.Popen(
+def interruptible(project: Project, *args: str) -> subprocess.Popen[str]:
+    """Start `python build.py ARGS` on a project, its output and errors in one text stream, to stop with Ctrl-C."""
+    return subprocess.Popen(
         [
             sys.executable,
             str(ROOT / "build.py"),
-            "--watch",
+            *args,
             "--content",
             str(project.content),
             "--output",
@@ -203,10 +209,14 @@ def watched_rebuilds(project: Project, edits: int = 3) -> list[float]:
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
-        # Stopped with Ctrl-C (SIGINT) below, which a benchmark run in the background would otherwise pass on
-        # as ignored.
+        # Stopped with Ctrl-C (SIGINT), which a benchmark run in the background would otherwise pass on as ignored.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+
+
+def watched_rebuilds(project: Project, edits: int = 3) -> list[float]:
+    """Start `python build.py --watch`, save one source `edits` times, and time each save until its summary line."""
+    watcher = interruptible(project, "--watch")
     assert watcher.stdout is not None
     source = sorted((project.content / "practices").glob("*.en.md"))[0]
     original = source.read_text(encoding="utf-8")
@@ -230,6 +240,76 @@ def watched_rebuilds(project: Project, edits: int = 3) -> list[float]:
         source.write_text(original, encoding="utf-8")
         command(project)
     return times
+
+
+def preview_saves(project: Project, edits: int = 5) -> list[float] | None:
+    """Start `python build.py serve`, open the page of one sheet in Chromium, save its source `edits` times, and time
+    each save until the page shows the new pictures of both pages. None without Chromium or Playwright."""
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        return None
+    server = interruptible(project, "serve", "--port", "0")
+    assert server.stdout is not None
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True).start()  # type: ignore[arg-type]
+    source = sorted((project.content / "practices").glob("*.en.md"))[0]
+    original = source.read_text(encoding="utf-8")
+    times = []
+    try:
+        url = _wait_for(lambda: next((m[1] for line in lines if (m := re.search(r"preview at (\S+)/ ", line))), None))
+        _wait_for(lambda: any(line.startswith("watching ") for line in lines))
+        key = sheet_key(source)  # `001-x.en.md` holds the sheet `01-x.en`
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(f"{url}/sheet/{key}")
+            shown = "[...document.querySelectorAll('.paper img')].map(i => i.getAttribute('src'))"
+            idle = "document.body.dataset.building === 'false'"
+            _wait_for(lambda: len(page.evaluate(shown)) == 2 and page.evaluate(idle))
+            for edit in range(edits):
+                before = page.evaluate(shown)
+                text = original.replace("\n## ", f"\nOne more sentence ({edit + 1}) for this edition.\n\n## ", 1)
+                started = time.time()
+                source.write_text(text, encoding="utf-8")
+                # The page swaps in a picture once it is loaded, and notes when: both pages must have been swapped.
+                _wait_for(lambda b=before: all(a != c for a, c in zip(page.evaluate(shown), b, strict=True)))
+                swapped = page.evaluate("[...document.querySelectorAll('.paper img')].map(i => +i.dataset.shownAt)")
+                times.append(max(swapped) / 1000 - started)
+                _wait_for(lambda: page.evaluate(idle))
+                time.sleep(0.5)  # let the server settle before the next save
+            browser.close()
+    finally:
+        source.write_text(original, encoding="utf-8")
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+        command(project)
+    return times
+
+
+def _wait_for(check: Callable[[], T | None], timeout: float = 120.0) -> T:
+    """Return the first true value of `check()`, polled until `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := check():
+            return value
+        time.sleep(0.01)
+    raise TimeoutError("the preview did not answer in time")
+
+
+def show_preview(times: list[float] | None) -> None:
+    """Print the times from saving a source to the open preview page showing its new pictures."""
+    if times is None:
+        print("  one source edited, preview  skipped (needs Debian's chromium and Playwright: make test installs them)")
+        return
+    shown = ", ".join(f"{seconds:.2f}" for seconds in times)
+    print(
+        f"  one source edited, preview {statistics.median(times):7.2f} s   (median of each save to both new pictures "
+        f"shown in the open page: {shown} s)"
+    )
 
 
 def show(title: str, ours: dict, plain: dict | None, ratios: list[float] | None = None) -> None:
@@ -291,6 +371,7 @@ def main() -> None:
         shown = ", ".join(f"{seconds:.2f}" for seconds in times["each"])
         print(f"  one source edited          {times['one']:7.2f} s   (python build.py, median of {shown} s)")
         show_watched(watched_rebuilds(shipped))
+        show_preview(preview_saves(shipped))
 
         synthetic = Project.at(ROOT, synthetic_content(tmp_path / "synthetic", args.practices), tmp_path / "out-synth")
         big = cold_build(synthetic, args.jobs)
@@ -301,6 +382,7 @@ def main() -> None:
         shown = ", ".join(f"{seconds:.2f}" for seconds in times["each"])
         print(f"  one source edited          {times['one']:7.2f} s   (median of {shown} s)")
         show_watched(watched_rebuilds(synthetic))
+        show_preview(preview_saves(synthetic))
         per_small = ours["wall"] / max(ours["sheets"], 1)
         per_big = big["wall"] / max(big["sheets"], 1)
         print(f"\nCost per sheet: {per_small:.3f} s at {ours['sheets']} sheets, {per_big:.3f} s at {big['sheets']}")

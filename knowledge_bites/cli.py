@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -102,6 +103,26 @@ def parser() -> argparse.ArgumentParser:
     _add_folders(announce, default=argparse.SUPPRESS)  # also accepted before the command's name
     announce.set_defaults(command="announce")
 
+    serve = commands.add_parser(
+        "serve",
+        prog="python build.py serve",
+        help="show the whole series in your browser, rebuilt as you save",
+        description="Build what is stale, then show every sheet in your browser at http://127.0.0.1:8000/ and "
+        "rebuild what each saved change affects; every open page follows. Ctrl-C stops it.",
+    )
+    serve.add_argument("--port", type=int, default=8000, metavar="N", help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--host",
+        default=None,
+        metavar="ADDRESS",
+        help="address to listen on (default: 127.0.0.1, this computer only); another one opens the preview to the "
+        "network",
+    )
+    serve.add_argument(
+        "--jobs", "-j", type=int, default=argparse.SUPPRESS, metavar="N", help="worker processes (default: all cores)"
+    )
+    _add_folders(serve, default=argparse.SUPPRESS)  # also accepted before the command's name
+    serve.set_defaults(command="serve")
     translations = commands.add_parser(
         "translations",
         prog="python build.py translations",
@@ -178,12 +199,12 @@ class Progress(Reporter):
         for problem in result.problems:
             self.line(f"  {problem.shown_from(Path.cwd())}")
         if result.status != "checked":
-            self.finished(result.key)
+            self.finished(result)
 
-    def finished(self, key: str) -> None:
+    def finished(self, result: SheetResult) -> None:
         """Count a sheet on the bar as soon as it is printed, though its line waits for its turn in the log."""
-        if self.bar is not None and key not in self.counted:
-            self.counted.add(key)
+        if self.bar is not None and result.key not in self.counted:
+            self.counted.add(result.key)
             self.bar.update()
 
     def stop(self) -> None:
@@ -258,13 +279,18 @@ def run_command(args: argparse.Namespace, project: Project, progress: Progress) 
         time_limit=args.time_limit,
         memory_limit=args.memory_limit,
     )
+    if args.command == "serve":
+        from .preview.server import serve
+
+        # The preview shows the sheets as they print: it always prints them, and writes no HTML beside them.
+        return serve(project, replace(options, check=False, html=False), progress, host=args.host, port=args.port)
     if not args.watch:
-        return build_once(project, options, progress)
+        return build_once(project, options, progress).status
     from .workers import Workers
 
     before = project.stamp()
     with Workers(project, options.limits) as workers:  # kept ready between the builds of the session
-        status = build_once(project, options, progress, workers=workers)
+        status = build_once(project, options, progress, workers=workers).status
         return status if status == EXIT_USAGE else watch(project, options, progress, stamp=before, workers=workers)
 
 

@@ -60,11 +60,14 @@ class BuildEvents:
     def start(self, to_build: int, up_to_date: int) -> None:
         """The build knows how many sheets it will print and how many are up to date."""
 
+    def printing(self, keys: list[str]) -> None:
+        """These sheets are about to be printed, in series order (called right after start)."""
+
     def result(self, result: SheetResult) -> None:
         """A sheet's result, in series order."""
 
-    def finished(self, key: str) -> None:
-        """A sheet was printed (its result comes in its turn)."""
+    def finished(self, result: SheetResult) -> None:
+        """A sheet was printed: its result, as soon as it is known (it is told again by result() in its turn)."""
 
     def stop(self) -> None:
         """No more sheets come in this build: all are done, or it was interrupted."""
@@ -197,6 +200,7 @@ def build(
             )
     stale_by_key = {sheet.key: sheet for sheet in stale}
     events.start(len(stale), len(fresh))
+    events.printing(list(stale_by_key))
     report.results.extend(fresh)
     results = run(
         stale,
@@ -270,6 +274,7 @@ def preparer(
 ) -> Callable[[Sheet], PrintJob]:
     """Return what renders a sheet into the job a worker prints (and, with --html, writes its preview)."""
     from .files import write_atomically
+    from .printing.pictures import pictures_of
     from .render.sheet import Renderer
 
     renderer = Renderer(project.templates, project.root, series, languages)
@@ -280,10 +285,11 @@ def preparer(
         if rendered.preview is not None:
             target = project.output / "html" / sheet.lang / name.replace(".pdf", ".html")
             write_atomically(target, rendered.preview.encode("utf-8"))  # a browser never sees half a preview
+        target = project.output / sheet.lang / name
         return PrintJob(
             key=sheet.key,
             source=sheet.source,
-            target=project.output / sheet.lang / name,
+            target=target,
             identity=f"{series.settings.short_name[sheet.lang]}:{sheet.key}",
             pdf_profile=series.settings.pdf_profile,
             html=rendered.full,
@@ -291,6 +297,7 @@ def preparer(
             sections=sheet.sections,
             locator=sheet.locator(),
             strict=options.strict,
+            pictures=pictures_of(project.output, target),
         )
 
     return prepare

@@ -1,10 +1,11 @@
 """A build as the command runs it: the no-op check, the sources, the sheets, the newsletter outputs and the summary;
-and the rebuilds of --watch, one after each saved change."""
+and the rebuilds of --watch (and of the preview), one after each saved change."""
 
 from __future__ import annotations
 
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from .record import Record
 from .workers import Workers, warm_up
 
 if TYPE_CHECKING:
+    from .outputs.newsletter import OutputsReport
     from .render.languages import Languages
     from .sources import Series
 
@@ -22,11 +24,31 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_SIGNAL = 128  # plus the number of the signal that stopped the command: EXIT_INTERRUPTED for Ctrl-C
 
 
+@dataclass
+class Outcome:
+    """What one build did: its exit status, and what it loaded, printed and derived, for whoever shows it."""
+
+    status: int
+    series: Series | None = None  # None when nothing was loaded: nothing to do, or the series cannot be used
+    report: BuildReport | None = None
+    outputs: OutputsReport | None = None
+    stopped: list[str] = field(default_factory=list)  # why nothing could be built (series.yaml, a busy folder)
+
+
 class Reporter(BuildEvents):
     """What a build tells its user: the events of the sheets, and lines of text for everything else."""
 
     def line(self, text: str) -> None:
         """Tell one line."""
+
+    def begin(self, changed: list[Path]) -> None:
+        """A build starts, after these files were saved (none: the first build)."""
+
+    def loaded(self, series: Series) -> None:
+        """The series is loaded and checked; its sheets are about to be printed."""
+
+    def end(self, outcome: Outcome) -> None:
+        """A build ended; this is what it did."""
 
 
 def nothing_to_do(project: Project, options: Options) -> Record | None:
@@ -38,28 +60,51 @@ def nothing_to_do(project: Project, options: Options) -> Record | None:
     return record if same_inputs and record.outputs_done and record.outputs_exist(project.output) else None
 
 
-def build_once(project: Project, options: Options, reporter: Reporter, *, workers: Workers | None = None) -> int:
-    """Load, check and build the series once (with these worker processes, if given); return the exit status."""
+def build_once(
+    project: Project,
+    options: Options,
+    reporter: Reporter,
+    *,
+    workers: Workers | None = None,
+    changed: list[Path] | None = None,
+    shortcut: bool = True,
+) -> Outcome:
+    """Load, check and build the series once (with these worker processes, if given); return what it did.
+
+    `changed` are the files whose saving started this build. With `shortcut`, a build that would change nothing
+    says so without loading anything; without it, the series is loaded and reported even then (the preview).
+    """
+    reporter.begin(changed or [])
+    outcome = _build(project, options, reporter, workers=workers, shortcut=shortcut)
+    reporter.end(outcome)
+    return outcome
+
+
+def _build(
+    project: Project, options: Options, reporter: Reporter, *, workers: Workers | None, shortcut: bool
+) -> Outcome:
     started = time.perf_counter()
-    if (record := nothing_to_do(project, options)) is not None:
+    if shortcut and (record := nothing_to_do(project, options)) is not None:
         for warning in [*record.warnings, *record.notes]:
             reporter.line(warning)
         count = len(record.sheets)
         reporter.line(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)")
-        return EXIT_OK
+        return Outcome(EXIT_OK)
 
     from .lock import OutputBusyError, output_lock
 
     if not options.check and options.jobs != 1:
         warm_up()  # the layout engine loads in the background while the sources are checked
-    loaded = load_checked(project, options.languages, reporter, asked_by="--lang")
+    stopped: list[str] = []
+    loaded = load_checked(project, options.languages, _Noting(reporter, stopped), asked_by="--lang")
     if loaded is None:
-        return EXIT_USAGE
+        return Outcome(EXIT_USAGE, stopped=stopped)
     series, languages = loaded
     for problem in sorted(series.problems):
         reporter.line(str(problem.shown_from(Path.cwd())))
     for line in series.translations.progress_lines(options.languages):  # one line per language in progress
         reporter.line(line)
+    reporter.loaded(series)
     if not options.check:
         from .outputs.newsletter import derive, describe  # loaded now, while the layout engine is still loading
     try:
@@ -68,21 +113,21 @@ def build_once(project: Project, options: Options, reporter: Reporter, *, worker
                 held.enter_context(output_lock(project.output))
             report = build(project, series, languages, options=options, events=reporter, workers=workers)
     except OutputBusyError:
-        reporter.line(f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends")
-        return EXIT_USAGE
+        busy = f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends"
+        reporter.line(busy)
+        return Outcome(EXIT_USAGE, series, stopped=[busy])
     for problem in report.problems:  # problems the build found itself, such as labels missing from a catalog
         if problem not in series.problems:
             reporter.line(str(problem.shown_from(Path.cwd())))
     for pdf in report.removed:
         reporter.line(f"removed {shown_path(pdf)} (its source was deleted)")
-    outputs_ok = True
+    outputs = None
     if not options.check:
         # Thumbnails, manifest, bundles and catalogue, derived from the PDFs in the output folder.
         outputs = derive(project, series, languages, report)
         for line in describe(outputs, project.output):
             reporter.line(line)
-        outputs_ok = not outputs.problems
-        if outputs_ok:
+        if not outputs.problems:
             Record.outputs_written(project.output)
     for source in failed_sources(report):
         if options.check:  # nothing was written: the output folder is as the last build left it
@@ -94,7 +139,19 @@ def build_once(project: Project, options: Options, reporter: Reporter, *, worker
             none = "no PDF yet: the bundles leave it out, and the manifest lists it as failed"
             reporter.line(f"failed  {shown_path(source)}  ({none})")
     reporter.line(summary(report))
-    return EXIT_OK if report.ok and outputs_ok else EXIT_FAILED
+    status = EXIT_OK if report.ok and not (outputs and outputs.problems) else EXIT_FAILED
+    return Outcome(status, series, report, outputs)
+
+
+class _Noting(Reporter):
+    """Tell the lines of a reporter, and keep them too."""
+
+    def __init__(self, reporter: Reporter, kept: list[str]) -> None:
+        self.reporter, self.kept = reporter, kept
+
+    def line(self, text: str) -> None:
+        self.kept.append(text)
+        self.reporter.line(text)
 
 
 def load_checked(
@@ -146,10 +203,10 @@ def watch(project: Project, options: Options, reporter: Reporter, *, stamp: str,
     """
     from watchfiles import watch as changes
 
-    roots = [str(p) for p in project.input_roots() if p.exists()]
+    roots = watched_roots(project)
     ready = False
     for batch in changes(  # a stop signal ends the watch as it ends a build: with KeyboardInterrupt
-        *roots, watch_filter=_relevant, raise_interrupt=True, rust_timeout=300, yield_on_timeout=True
+        *roots, watch_filter=relevant, raise_interrupt=True, rust_timeout=300, yield_on_timeout=True
     ):
         if not ready:  # the first (empty) batch means the watcher is in place
             ready = True
@@ -162,10 +219,15 @@ def watch(project: Project, options: Options, reporter: Reporter, *, stamp: str,
             continue
         if not batch:
             continue
-        names = sorted({str(shown_path(Path(path))) for _, path in batch})
-        reporter.line(f"changed: {', '.join(names)}")
-        build_once(project, options, reporter, workers=workers)
+        paths = sorted({Path(path) for _, path in batch})
+        reporter.line(f"changed: {', '.join(sorted(str(shown_path(path)) for path in paths))}")
+        build_once(project, options, reporter, workers=workers, changed=paths)
     return EXIT_OK
+
+
+def watched_roots(project: Project) -> list[str]:
+    """Return the folders whose saved files start a rebuild: content, templates, styles, catalogs and the code."""
+    return [str(p) for p in project.input_roots() if p.exists()]
 
 
 def _get_workers_ready(project: Project, options: Options, workers: Workers) -> None:
@@ -184,6 +246,7 @@ def _get_workers_ready(project: Project, options: Options, workers: Workers) -> 
         workers.rehearse(preparer(project, series, languages, options=options)(sheets[0]))
 
 
-def _relevant(change: object, path: str) -> bool:
+def relevant(change: object, path: str) -> bool:
+    """Tell whether a saved file can change a sheet: not an editor's hidden or temporary file, nor a cache."""
     name = Path(path).name
     return not (name.startswith(".") or name.endswith((".tmp", ".pyc", "~")) or "__pycache__" in path)

@@ -253,13 +253,13 @@ def run(
     limits: Limits,
     cost: Callable[[T], int],
     workers: Workers | None = None,
-    on_finished: Callable[[str], None] = lambda key: None,
+    on_finished: Callable[[SheetResult], None] = lambda result: None,
 ) -> Iterator[SheetResult]:
     """Print the items in worker processes (in this process with one job); yield results in input order.
 
     `prepare` renders an item's print job, just before it is handed to a worker. The costliest items are started
     first, so that no worker is left with a long sheet at the end. Since they do not finish in input order,
-    `on_finished(key)` is called as soon as each one is printed, before its result's turn comes.
+    `on_finished(result)` is called as soon as each one is printed, before its result's turn comes.
     """
     if limits.jobs == 1:
         _init_worker(project, limits, in_pool=False)
@@ -281,8 +281,7 @@ def run(
                 if item.key not in known:
                     jobs[item.key] = prepare(item)
                     futures[item.key] = pool.submit(_build_one, jobs[item.key])
-            keys = {future: key for key, future in futures.items()}
-            pending = set(keys)
+            pending = set(futures.values())
             for item in batch:
                 if item.key in known:
                     remaining.remove(item)
@@ -293,7 +292,7 @@ def run(
                     finished, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
                     for future in finished:
                         if not future.cancelled() and future.exception() is None:
-                            on_finished(keys[future])
+                            on_finished(future.result())
                 try:
                     result = futures[item.key].result()
                 except BrokenProcessPool:

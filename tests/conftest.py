@@ -117,6 +117,18 @@ def shipped_copy(tmp_path: Path) -> Path:
     return content
 
 
+def copy_project(folder: Path, practices: list[str]) -> Path:
+    """Copy templates, styles, series.yaml and these shipped practices (both languages) into a scratch project."""
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    shutil.copytree(ROOT / "styles", folder / "styles")
+    (folder / "content" / "practices").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "series.yaml", folder / "content" / "series.yaml")
+    for name in practices:
+        for lang in ("en", "es"):
+            shutil.copy(ROOT / "content" / "practices" / f"{name}.{lang}.md", folder / "content" / "practices")
+    return folder
+
+
 def start_interruptible(command: list[str], cwd: Path) -> subprocess.Popen[str]:
     """Start a command that the test will stop with Ctrl-C (SIGINT), its output and errors in one text stream.
 

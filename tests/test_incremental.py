@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,21 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, compiled_languages, run_build, start_interruptible
+from .conftest import ROOT, compiled_languages, copy_project, run_build, start_interruptible
 
 PRACTICES = ["01-cash-for-work-guinea", "02-employment-through-training-burkina-faso"]
 
 
 def make_project(folder: Path) -> Path:
     """Copy templates, styles and two shipped practices (both languages) into a scratch project."""
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    shutil.copytree(ROOT / "styles", folder / "styles")
-    (folder / "content" / "practices").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "series.yaml", folder / "content" / "series.yaml")
-    for name in PRACTICES:
-        for lang in ("en", "es"):
-            shutil.copy(ROOT / "content" / "practices" / f"{name}.{lang}.md", folder / "content" / "practices")
-    return folder
+    return copy_project(folder, PRACTICES)
 
 
 def build(project: Path, *args: str) -> tuple[int, str]:

@@ -31,6 +31,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Li
 COMMANDS = {
     "build": (["--force", "--only", "1-3", "--jobs", "2"], "built "),  # stopped while it prints
     "watch": (["--watch", "--only", "1", "--lang", "en", "--jobs", "2"], "watching "),  # stopped while it waits
+    "serve": (["--only", "1", "--lang", "en", "serve", "--port", "0", "--jobs", "2"], "watching "),  # the preview
 }
 GONE_WITHIN = 5.0  # seconds after the command ends, or after a signal it handles
 STARTS_WITHIN = 120.0  # seconds for a command to reach its line, on a busy machine

@@ -85,8 +85,8 @@ def test_progress_counts_each_sheet_once_as_it_is_printed_while_the_log_keeps_se
         def result(self, result):
             results.append(result)
 
-        def finished(self, key):
-            finished.append(key)
+        def finished(self, result):
+            finished.append(result)
 
     project = Project.at(ROOT, shipped_copy, tmp_path / "out")
     results, finished = [], []
@@ -97,12 +97,14 @@ def test_progress_counts_each_sheet_once_as_it_is_printed_while_the_log_keeps_se
     assert [k.split("-")[0] + k[-3:] for k in keys] == ["01.en", "01.es", "02.en", "02.es", "03.en", "03.es"]
     # The first sheet in series order is not done when the results are first awaited, so some sheet is always
     # told of while the log waits; none twice.
-    assert finished and len(finished) == len(set(finished)) and set(finished) <= set(keys)
+    told = [result.key for result in finished]
+    assert told and len(told) == len(set(told)) and set(told) <= set(keys)
+    assert all(result.status == "built" and result.pdf.is_file() for result in finished)  # the result, at once
 
     progress = Progress(io.StringIO())
     progress.bar = tqdm(total=len(results), file=io.StringIO())
-    for key in finished:
-        progress.finished(key)
+    for result in finished:
+        progress.finished(result)
     for result in results:  # a result already counted when it was printed is not counted again
         progress.result(result)
     assert progress.bar.n == len(results)

@@ -18,14 +18,15 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
 
-from knowledge_bites.outputs import bundles, thumbnails
+from knowledge_bites.outputs import bundles
 from knowledge_bites.outputs.newsletter import derive
 from knowledge_bites.outputs.webfonts import write_webfonts
 from knowledge_bites.pipeline import BuildReport, SheetResult
+from knowledge_bites.printing import pictures
 from knowledge_bites.project import Project
 from knowledge_bites.sources import load_series
 
-from .conftest import GOOD_FRONT_MATTER, ROOT, compiled_languages, practice
+from .conftest import GOOD_FRONT_MATTER, ROOT, compiled_languages, practice, shipped_sheets
 from .conftest import run_build as run
 
 EDITION = "2026-11-23"  # the newest `published` date of the shipped series
@@ -65,7 +66,7 @@ def test_every_pdf_has_a_newsletter_thumbnail_and_a_preview_of_page_one(shipped_
             png = output / "thumbnails" / f"{pdf.stem}-{width}.png"
             with Image.open(png) as image:
                 assert image.size == (width, round(width * float(box.height) / float(box.width))), png.name
-                assert image.text[thumbnails.SOURCE_KEY] == sha256(pdf)
+                assert image.text[pictures.SOURCE_KEY] == sha256(pdf)
                 rgb = image.convert("RGB")
             # Not blank: the dark header band at the top, mostly white paper, and text in between.
             assert all(abs(a - b) <= 6 for a, b in zip(rgb.getpixel((width // 100, width // 100)), BRAND, strict=True))
@@ -75,13 +76,58 @@ def test_every_pdf_has_a_newsletter_thumbnail_and_a_preview_of_page_one(shipped_
             assert 0.3 < light < 0.9 and dark > 0.1, (png.name, light, dark)
 
 
+def test_both_pages_of_every_pdf_are_kept_as_pictures(shipped_build, manifest):
+    output = shipped_build.output
+    pdfs = sorted(output.glob("*/*.pdf"))
+    assert len(list((output / "pages").glob("*.png"))) == 2 * len(pdfs) == 2 * len(shipped_sheets())
+    for pdf in pdfs:
+        shown = []
+        for page in (1, 2):
+            with Image.open(output / "pages" / f"{pdf.stem}-{page}.png") as image:
+                assert image.size == (1200, 1697)
+                assert image.text[pictures.SOURCE_KEY] == sha256(pdf)
+                assert image.text[pictures.RECIPE_KEY].startswith(f"page {page}, ")
+                shown.append(image.convert("L").resize((60, 85)).tobytes())
+        assert shown[0] != shown[1]  # two different pages, not page 1 twice
+        # Page 1 is drawn once: its picture and the larger thumbnail are the same file.
+        assert (output / "pages" / f"{pdf.stem}-1.png").read_bytes() == (
+            output / "thumbnails" / f"{pdf.stem}-1200.png"
+        ).read_bytes()
+    for record in manifest["sheets"]:
+        stem = Path(record["pdf"]).stem
+        assert record["page_pictures"] == [f"pages/{stem}-1.png", f"pages/{stem}-2.png"]
+
+
+def test_the_worker_draws_the_pictures_as_it_prints(scratch, tmp_path, root):
+    from knowledge_bites.pipeline import Options, build
+
+    (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(), encoding="utf-8")
+    project = Project.at(root, scratch, tmp_path / "out")
+    series = load_series(scratch)
+    report = build(project, series, compiled_languages(series), options=Options(jobs=1, languages=("en",)))
+    (result,) = report.results
+    names = sorted(path.relative_to(project.output).as_posix() for path in result.pictures)
+    stem = result.pdf.stem
+    assert names == [
+        f"pages/{stem}-1.png",
+        f"pages/{stem}-2.png",
+        f"thumbnails/{stem}-1200.png",
+        f"thumbnails/{stem}-600.png",
+    ]
+    assert all(path.is_file() for path in result.pictures)  # before the output stage has run
+    assert pictures.is_current(pictures.pictures_of(project.output, result.pdf), result.sha256)
+    # Printed again from the same sources, the PDF is the same: its pictures are kept, not drawn again.
+    again = build(project, series, compiled_languages(series), options=Options(jobs=1, force=True, languages=("en",)))
+    assert again.results[0].sha256 == result.sha256 and again.results[0].pictures == ()
+
+
 def test_a_rendering_one_pixel_too_tall_is_trimmed_not_resampled():
     page = (595.28, 841.89)  # A4 in points: 1200 px wide is 1697.1 px tall, and pdfium gives 1698
     rendered = Image.effect_noise((1200, 1698), 60).convert("RGB")
-    trimmed = thumbnails._sized(rendered, page, 1200)
+    trimmed = pictures.sized(rendered, page, 1200)
     assert trimmed.size == (1200, 1697)
     assert trimmed.tobytes() == rendered.crop((0, 0, 1200, 1697)).tobytes()  # the same pixels, not a resampling
-    assert thumbnails._sized(rendered, page, 600).size == (600, 849)  # a smaller size is resampled
+    assert pictures.sized(rendered, page, 600).size == (600, 849)  # a smaller size is resampled
 
 
 def test_thumbnails_follow_the_pdf_bytes_not_the_build_list(shipped_build, series, tmp_path, root):
@@ -95,12 +141,12 @@ def test_thumbnails_follow_the_pdf_bytes_not_the_build_list(shipped_build, serie
 
     result = derive(Project.at(root, output=output), series, compiled_languages(series), report)
 
-    assert (result.thumbnails_made, result.thumbnails_kept, result.problems) == (1, 21, [])
+    assert (result.pictures_made, result.pictures_kept, result.problems) == (1, 21, [])
     after = {png.name: png.read_bytes() for png in (output / "thumbnails").glob("*.png")}
     remade = sorted(name for name in after if after[name] != before[name])
     assert remade == [f"{changed.stem}-1200.png", f"{changed.stem}-600.png"]
     with Image.open(output / "thumbnails" / f"{changed.stem}-600.png") as image:
-        assert image.text[thumbnails.SOURCE_KEY] == sha256(changed)
+        assert image.text[pictures.SOURCE_KEY] == sha256(changed)
     records = json.loads((output / "manifest.json").read_text(encoding="utf-8"))["sheets"]
     assert {r["status"] for r in records} == {"up to date"}
     (record,) = [r for r in records if r["pdf"] == "es/" + changed.name]
@@ -207,7 +253,7 @@ def test_outputs_are_byte_identical_when_nothing_changed(shipped_build, series, 
 
     result = derive(Project.at(root, output=output), series, compiled_languages(series), report)
 
-    assert result.thumbnails_made == 0
+    assert result.pictures_made == 0
     for path in ["index.html", *(f"bundles/{p.name}" for p in (output / "bundles").iterdir())]:
         assert (output / path).read_bytes() == (shipped_build.output / path).read_bytes(), path
     # The manifest too, but for the relative path from this output folder to the sources.

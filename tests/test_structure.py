@@ -24,7 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline": {"foundation", "sources", "render", "printing"},
     "outputs": {"foundation", "sources", "render", "printing", "pipeline"},
     "session": {"foundation", "sources", "render", "printing", "pipeline", "outputs"},
-    "cli": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session"},
+    "preview": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session"},
+    "cli": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session", "preview"},
 }
 TOP_LEVEL = {
     "__init__": "foundation",

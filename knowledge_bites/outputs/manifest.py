@@ -18,7 +18,7 @@ from ..project import PRACTICE_FILE, Project
 from ..record import Record
 from ..sources import Series, Sheet
 from ..sources.translations import TranslationState
-from .thumbnails import Thumbnail
+from .thumbnails import Picture
 
 MANIFEST = "manifest.json"
 # Status of a sheet in the manifest. Results of the build map onto them; any result status other than "built"
@@ -41,7 +41,8 @@ class SheetEntry:
     size: int | None = None
     sha256: str | None = None
     fit: Fit | None = None  # how full its two pages are: as this build measured it, or as the PDF on disk was
-    thumbnails: tuple[Thumbnail, ...] = ()  # set only once they exist
+    page_pictures: tuple[Picture, ...] = ()  # both pages; set only once they exist
+    thumbnails: tuple[Picture, ...] = ()  # page 1 at the newsletter's sizes; set only once they exist
     last_good_title: str | None = None  # of a source that could not be read, from its last good build
 
     @property
@@ -140,6 +141,7 @@ def sheet_record(entry: SheetEntry, output: Path, translation: TranslationState 
         "bytes": entry.size,
         "sha256": entry.sha256,
         "pdf": relative_path(entry.pdf, output) if entry.pdf else None,
+        "page_pictures": [relative_path(p.path, output) for p in entry.page_pictures],
         "thumbnails": {str(t.width): relative_path(t.path, output) for t in entry.thumbnails},
         "source": relative_path(entry.source, output),
         "status": entry.status,

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..files import shown_path, write_atomically
 from ..pipeline import BuildReport
+from ..printing.pictures import PAGES, THUMBNAILS
 from ..project import Project
 from ..render.languages import Languages
 from ..sources import Series, Sheet
@@ -20,7 +21,6 @@ from .manifest import MANIFEST, SheetEntry, collect, manifest_json, write_manife
 from .pages import Pages
 from .webfonts import write_webfonts
 
-THUMBNAILS = "thumbnails"
 BUNDLES = "bundles"
 CATALOGUE = "index.html"
 ANNOUNCEMENTS = "announcements"
@@ -31,8 +31,8 @@ class OutputsReport:
     """What the output stage wrote, for the lines printed after the sheets."""
 
     entries: list[SheetEntry] = field(default_factory=list)
-    thumbnails_made: int = 0
-    thumbnails_kept: int = 0
+    pictures_made: int = 0  # PDFs whose pictures (both pages, and the thumbnails) were drawn
+    pictures_kept: int = 0  # PDFs whose pictures already showed them
     bundles: list[tuple[Bundle, int]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -70,28 +70,36 @@ def _remove_unexpected(folder: Path, pattern: str, keep: set[Path]) -> None:
 
 
 def derive(project: Project, series: Series, languages: Languages, report: BuildReport) -> OutputsReport:
-    """Make the thumbnails, bundles, catalogue and manifest of what is in the output folder."""
+    """Make the pictures of the pages, bundles, catalogue and manifest of what is in the output folder."""
     started = time.perf_counter()
     output = project.output
     result = OutputsReport(entries=collect(project, series, report))
-    # Thumbnails: remade only when the PDF's bytes differ from those the PNG records, whatever this build did.
+    # The workers drew the pictures of the PDFs they printed. Those of other PDFs are drawn here when missing or
+    # when they show other bytes than the PDF's, whatever this build did.
+    drawn = {path for r in report.results for path in r.pictures}
     keep: set[Path] = set()
     stale: list[int] = []
     for index, entry in enumerate(result.entries):
         if entry.pdf is not None and entry.sha256 is not None:
-            pictures = thumbnails.thumbnail_paths(output / THUMBNAILS, entry.pdf)
-            keep.update(t.path for t in pictures)
-            result.entries[index] = replace(entry, thumbnails=pictures)
-            if not thumbnails.is_current(pictures, entry.sha256):
+            pages, small = thumbnails.page_pictures(output, entry.pdf), thumbnails.thumbnails(output, entry.pdf)
+            pictures = pages + small
+            keep.update(p.path for p in pictures)
+            result.entries[index] = replace(entry, page_pictures=pages, thumbnails=small)
+            if all(p.path in drawn for p in pictures):
+                result.pictures_made += 1
+            elif thumbnails.is_current(pictures, entry.sha256):
+                result.pictures_kept += 1
+            else:
                 stale.append(index)
-    jobs = [(result.entries[i].pdf, result.entries[i].sha256, result.entries[i].thumbnails) for i in stale]
+    jobs = [(e.pdf, e.sha256, e.page_pictures + e.thumbnails) for e in (result.entries[i] for i in stale)]
     for index, error in zip(stale, thumbnails.make_all(jobs), strict=True):  # type: ignore[arg-type]
         if error:
-            result.problems.append(f"{result.entries[index].pdf}: no thumbnail made: {error}")
-            result.entries[index] = replace(result.entries[index], thumbnails=())
-    result.thumbnails_made = len(stale) - len(result.problems)
-    result.thumbnails_kept = sum(1 for e in result.entries if e.pdf is not None) - len(stale)
-    _remove_unexpected(output / THUMBNAILS, "*.png", keep)
+            result.problems.append(f"{result.entries[index].pdf}: no pictures of its pages made: {error}")
+            result.entries[index] = replace(result.entries[index], page_pictures=(), thumbnails=())
+        else:
+            result.pictures_made += 1
+    for folder in (PAGES, THUMBNAILS):
+        _remove_unexpected(output / folder, "*.png", keep)
 
     edition = edition_date(series, report)
     planned = plan_bundles(series, result.entries, output, edition) if edition else []
@@ -137,7 +145,7 @@ def describe(result: OutputsReport, output: Path) -> list[str]:
     for bundle, size in result.bundles:
         lines.append(f"bundle  {shown_path(bundle.path)}  ({len(bundle.members)} PDFs, {size / 1024:.0f} KB)")
     lines.append(
-        f"outputs thumbnails {result.thumbnails_made} made, {result.thumbnails_kept} kept; "
+        f"outputs pictures of {result.pictures_made} PDFs made, {result.pictures_kept} kept; "
         f"{shown_path(output / CATALOGUE)}; {shown_path(output / MANIFEST)} in {result.seconds:.1f} s"
     )
     return lines
@@ -153,7 +161,7 @@ def announce(project: Project, series: Series, languages: Languages, sheets: lis
     lines = []
     for sheet in sheets:
         pdf = project.output / sheet.lang / series.pdf_name(sheet)
-        small = min(thumbnails.thumbnail_paths(project.output / THUMBNAILS, pdf), key=lambda t: t.width).path
+        small = min(thumbnails.thumbnails(project.output, pdf), key=lambda t: t.width).path
         texts = pages.announcement(
             sheet, pdf if pdf.is_file() else None, small if small.is_file() and pdf.is_file() else None, folder
         )

@@ -20,7 +20,7 @@ from ..sources import Series, Sheet
 from ..sources.translations import TranslationState
 from .bundles import Bundle
 from .manifest import SheetEntry
-from .thumbnails import EMAIL_WIDTH, Thumbnail
+from .thumbnails import EMAIL_WIDTH, Picture
 from .webfonts import WebFont, font_faces
 
 CATALOGUE_TEMPLATE = "catalogue.html"
@@ -231,7 +231,7 @@ def _capitalised(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _picture(thumbnails: tuple[Thumbnail, ...], output: Path) -> dict[str, Any] | None:
+def _picture(thumbnails: tuple[Picture, ...], output: Path) -> dict[str, Any] | None:
     """Return the small picture (shown) and the large one (linked) of a card, with the small one's size."""
     if not thumbnails:
         return None

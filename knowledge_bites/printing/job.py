@@ -16,6 +16,7 @@ from typing import Literal
 
 from ..locations import Locator, Section
 from ..problems import Problem
+from .pictures import Picture
 
 Status = Literal["built", "up to date", "failed", "checked"]
 # A suggested cut errs on the side of enough: the estimate, plus this share, rounded up to ten words.
@@ -59,6 +60,7 @@ class PrintJob:
     sections: tuple[Section, ...]
     locator: Locator
     strict: bool = False  # a warning fails the sheet too
+    pictures: tuple[Picture, ...] = ()  # pictures of its pages to draw once the PDF is written
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class SheetResult:
     peak_memory_mb: float = 0.0  # peak resident memory of the process that printed it
     sha256: str = ""
     fit: Fit | None = None  # how full its two pages are, when it was laid out
+    pictures: tuple[Path, ...] = ()  # pictures of its pages drawn with the PDF (none when they were already current)
 
 
 def peak_memory_mb() -> float:

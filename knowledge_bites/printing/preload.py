@@ -1,4 +1,5 @@
-"""What the server that worker processes fork from loads before the first sheet: WeasyPrint and the printing code.
+"""What the server that worker processes fork from loads before the first sheet: WeasyPrint, the printing code and
+pypdfium2, which draws the pictures of the pages.
 
 Only that server imports this module (workers.PRELOAD). It ends when the build command does, whatever ends the
 command: first of all it asks the kernel to end it with the command (lifetime.end_with_parent), and the workers
@@ -15,6 +16,8 @@ from .. import lifetime
 
 lifetime.end_with_parent()
 
-from . import contract, job, press, printer  # noqa: E402, F401
+import pypdfium2  # noqa: E402, F401
+
+from . import contract, job, pictures, press, printer  # noqa: E402, F401
 
 atexit.register(os._exit, 0)

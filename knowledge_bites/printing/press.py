@@ -9,6 +9,7 @@ from pathlib import Path
 from ..problems import Problem
 from .contract import assess, lay_out
 from .job import PrintJob, SheetResult, peak_memory_mb
+from .pictures import draw, is_current
 from .printer import log_line, printer_for
 
 
@@ -57,6 +58,7 @@ def print_sheet(
         )
     before_writing()
     size, sha256 = printer.save(pdf, job.target)
+    pictures = draw_pictures(pdf, sha256, job)
     return SheetResult(
         job.key,
         job.source,
@@ -69,7 +71,20 @@ def print_sheet(
         peak_memory_mb=peak_memory_mb(),
         sha256=sha256,
         fit=assessment.fit,
+        pictures=pictures,
     )
+
+
+def draw_pictures(pdf: bytes, sha256: str, job: PrintJob) -> tuple[Path, ...]:
+    """Draw the pictures of the pages of a PDF just written, unless they already show exactly this PDF; return the
+    pictures drawn. One that cannot be drawn is left to the output stage, which tries again and tells why."""
+    if not job.pictures or is_current(job.pictures, sha256):
+        return ()
+    try:
+        draw(pdf, sha256, job.pictures)
+    except Exception:  # the PDF is written and sound: its pictures are the output stage's to report
+        return ()
+    return tuple(picture.path for picture in job.pictures)
 
 
 def rehearse(job: PrintJob, *, root: Path, styles: Path, asset_roots: list[Path]) -> None:

@@ -1,0 +1,144 @@
+"""Pictures of a sheet's pages, drawn with pypdfium2 from its PDF, as PNG files that record the PDF they show.
+
+The worker that prints a sheet draws them right after it writes the PDF (press.py): both pages, for the preview
+and for anyone without it (output/pages/), and page 1 at the newsletter's sizes (output/thumbnails/). Each page
+is rendered once, at the widest size asked of it; smaller sizes are resampled from that rendering, and a size
+asked twice (page 1 at 1200 pixels is both a page picture and a thumbnail) is encoded once.
+
+pypdfium2 and Pillow are loaded by the functions that draw: the main process names pictures without them.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..files import write_atomically
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+PAGES = "pages"  # output/pages/<pdf stem>-1.png and -2.png
+THUMBNAILS = "thumbnails"  # output/thumbnails/<pdf stem>-600.png and -1200.png
+PAGE_WIDTH = 1200  # pixels: sharp at the 1,000 pixels high the preview shows a page at
+THUMBNAIL_WIDTHS = (600, 1200)  # newsletter width, and a larger picture of page 1
+SHEET_PAGES = 2
+# Stored in each PNG with the hash of its PDF: a picture is remade when either differs. Change the recipe when the
+# way pictures are made changes, so that every picture is made again.
+SOURCE_KEY = "Source-SHA256"
+RECIPE_KEY = "Recipe"
+RECIPE = "page {page}, pdfium, widest trimmed to size, Lanczos from it, 256-colour octree palette"
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One picture of one page of a PDF, at a width in pixels."""
+
+    path: Path
+    page: int  # 1 or 2
+    width: int
+
+    @property
+    def recipe(self) -> str:
+        return RECIPE.format(page=self.page)
+
+
+def page_pictures(output: Path, pdf: Path) -> tuple[Picture, ...]:
+    """Return where the pictures of both pages of a PDF live: `<output>/pages/<pdf stem>-<page>.png`."""
+    return tuple(Picture(output / PAGES / f"{pdf.stem}-{page}.png", page, PAGE_WIDTH) for page in (1, 2))
+
+
+def thumbnails(output: Path, pdf: Path) -> tuple[Picture, ...]:
+    """Return where the newsletter pictures of page 1 live: `<output>/thumbnails/<pdf stem>-<width>.png`."""
+    return tuple(Picture(output / THUMBNAILS / f"{pdf.stem}-{width}.png", 1, width) for width in THUMBNAIL_WIDTHS)
+
+
+def pictures_of(output: Path, pdf: Path) -> tuple[Picture, ...]:
+    """Return every picture the build keeps of a PDF: both pages, then the thumbnails."""
+    return page_pictures(output, pdf) + thumbnails(output, pdf)
+
+
+def recorded_source(png: Path) -> tuple[str | None, str | None]:
+    """Return the PDF hash and recipe recorded in a PNG, or (None, None) when it is missing or unreadable."""
+    from PIL import Image
+
+    try:
+        with Image.open(png) as image:
+            # Our text chunks come before the image data, so `info` has them without decoding the picture
+            # (`image.text` would decode it all). A PNG written otherwise just reads as not current.
+            return image.info.get(SOURCE_KEY), image.info.get(RECIPE_KEY)
+    except (OSError, SyntaxError, ValueError):
+        return None, None
+
+
+def is_current(pictures: Iterable[Picture], pdf_sha256: str) -> bool:
+    """Tell whether every picture exists and was made from exactly this PDF with the current recipe."""
+    return all(recorded_source(p.path) == (pdf_sha256, p.recipe) for p in pictures)
+
+
+def render_page(document: pdfium.PdfDocument, index: int, width: int) -> tuple[Image.Image, tuple[float, float]]:
+    """Rasterise one page at `width` pixels, on white; return the picture and the page size in points."""
+    page = document[index]
+    try:
+        page_size = page.get_size()
+        # In RGB order straight from pdfium: the same pixels as converting its BGR, without a copy of every one.
+        bitmap = page.render(scale=width / page_size[0], may_draw_forms=False, rev_byteorder=True)
+        image = bitmap.to_pil()
+        if image.mode != "RGB":
+            image = image.convert("RGB")
+    finally:
+        page.close()
+    # pdfium rounds the bitmap size its own way: make it exact, so that pages of one size give pictures of one size.
+    return sized(image, page_size, width), page_size
+
+
+def sized(image: Image.Image, page_size: tuple[float, float], width: int) -> Image.Image:
+    """Return a page's picture at exactly `width` pixels (trimmed by a pixel of margin, or resampled)."""
+    from PIL import Image
+
+    size = (width, round(page_size[1] * width / page_size[0]))
+    if image.size == size:
+        return image
+    if all(0 <= have - want <= 1 for have, want in zip(image.size, size, strict=True)):
+        return image.crop((0, 0, *size))  # pdfium rounded up by a pixel of page margin: drop it, do not resample
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
+def encode_png(image: Image.Image, pdf_sha256: str, recipe: str) -> bytes:
+    """Encode a picture as a palette PNG that records its source; the same picture gives the same bytes."""
+    from PIL import Image, PngImagePlugin
+
+    # A sheet is flat colour and anti-aliased text: 256 colours look the same and take a quarter of the bytes.
+    # Octree is six times faster than median cut, gives smaller files and looks the same at these sizes.
+    palette = image.quantize(256, method=Image.Quantize.FASTOCTREE)
+    info = PngImagePlugin.PngInfo()
+    info.add_text(SOURCE_KEY, pdf_sha256)
+    info.add_text(RECIPE_KEY, recipe)
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def draw(pdf: bytes | Path, pdf_sha256: str, pictures: Iterable[Picture]) -> None:
+    """Draw the pictures of a PDF (its bytes, or its file), each page rendered once at its widest size."""
+    import pypdfium2 as pdfium
+
+    by_page: dict[int, list[Picture]] = {}
+    for picture in pictures:
+        by_page.setdefault(picture.page, []).append(picture)
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for page, wanted in sorted(by_page.items()):
+            widest, page_size = render_page(document, page - 1, max(p.width for p in wanted))
+            encoded: dict[int, bytes] = {}
+            for picture in sorted(wanted, key=lambda p: -p.width):
+                if picture.width not in encoded:
+                    image = sized(widest, page_size, picture.width)
+                    encoded[picture.width] = encode_png(image, pdf_sha256, picture.recipe)
+                write_atomically(picture.path, encoded[picture.width])
+    finally:
+        document.close()
