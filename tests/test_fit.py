@@ -150,3 +150,27 @@ def test_a_sheet_kept_up_to_date_keeps_its_room_in_the_manifest(shipped_copy, tm
     kept = [(s["status"], s["fit"]) for s in again if s["number"] == 7]
     assert kept == [("up to date", s["fit"]) for s in first if s["number"] == 7]
     assert all(fit.startswith("fits, about") for _, fit in kept)
+
+
+def test_the_short_form_tried_first_is_only_a_guess_that_saves_a_layout(monkeypatch):
+    """A short text is laid out once, in its short form; a guess that fails changes nothing but the time taken."""
+    from knowledge_bites.printing import contract
+
+    series = load_series(ROOT / "content")
+    project = Project.at(ROOT, output=ROOT / "unused")
+    prepare = preparer(project, series, compiled_languages(series), options=Options())
+    printer = Printer(project.styles, project.asset_roots)
+    calls = []
+    layout = printer.layout
+    monkeypatch.setattr(printer, "layout", lambda *args: calls.append(args[0]) or layout(*args))
+    for key, short in [("04-employability-empowerment-mali.en", True), (f"{PRACTICE}.en", False)]:
+        job = prepare(next(s for s in series.sheets if s.key == key))
+        chosen = []
+        for guess in (0, 10**6):  # never guess short; always guess short
+            monkeypatch.setattr(contract, "SHORT_FIRST_WORDS", guess)
+            calls.clear()
+            result = lay_out(printer, job, ROOT.as_uri() + "/")
+            chosen.append((result.html == job.short_html, result.css, len(result.document.pages), len(calls)))
+        (never, always) = chosen
+        assert never[:3] == always[:3] == (short, "", 2)
+        assert always[3] == 1 if short else always[3] == never[3] + 1  # a right guess saves one; a wrong one costs one

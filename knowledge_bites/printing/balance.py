@@ -38,7 +38,7 @@ def _element(box: Any) -> Any:
     return getattr(box, "element", None)
 
 
-def _body_lines(page: Any) -> list[Any]:
+def body_lines(page: Any) -> list[Any]:
     """Return the line boxes of the body text (the <main> element) on a page, in order."""
     main = next((box for box in _flow(page) if _element(box) is not None and _element(box).tag == "main"), None)
     return [] if main is None else [line for line in main.descendants() if isinstance(line, LineBox)]
@@ -76,10 +76,10 @@ def _start_height(lines: list[Any], top: float) -> float:
 def photo_height_for_text(document: Document) -> float | None:
     """Return how high (mm) the photo must be for the body text to start on page 1, when the text runs on to
     page 2 without starting on page 1; None when it starts there, there is no photo, or it would be too small."""
-    if len(document.pages) < 2 or _body_lines(document.pages[0]):
+    if len(document.pages) < 2 or body_lines(document.pages[0]):
         return None
     photo = _photo(document.pages[0])
-    next_lines = _body_lines(document.pages[1])
+    next_lines = body_lines(document.pages[1])
     if photo is None or not next_lines:
         return None
     first, second = document.pages[0]._page_box, document.pages[1]._page_box
@@ -91,4 +91,4 @@ def photo_height_for_text(document: Document) -> float | None:
 
 def closing_alone(document: Document) -> bool:
     """Return whether the body text ends on page 1, leaving page 2 to the closing block alone."""
-    return len(document.pages) == 2 and bool(_body_lines(document.pages[0])) and not _body_lines(document.pages[1])
+    return len(document.pages) == 2 and bool(body_lines(document.pages[0])) and not body_lines(document.pages[1])

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..locations import Section
 from ..problems import Problem
-from .balance import closing_alone, photo_height_for_text
+from .balance import body_lines, closing_alone, photo_height_for_text
 from .edges import PX_PER_MM, describe_off_page, off_page
 from .engine import import_weasyprint
 
@@ -42,6 +42,10 @@ CLOSING_NAMES = {
     "closing-others": "the list of other practices",
     "closing-fineprint": "the funding statement and disclaimer",
 }
+# A text shorter than this is laid out in its short form first. Only a guess, to save a layout: the short form is
+# kept only if the text ends on page 1, where the full form would have given way to it anyway. (The shipped short
+# texts have about 180-220 words; the others, 400 and more.)
+SHORT_FIRST_WORDS = 300
 # Page 2 and after, tall enough for any sheet the build accepts: everything past page 1 lands on page 2.
 TALL_PAGE_2 = "@page :nth(n+2) { size: 210mm 5000mm; }"
 
@@ -67,6 +71,10 @@ class Assessment:
 def lay_out(printer: Printer, job: PrintJob, base_url: str) -> Layout:
     """Lay a sheet out to keep its two pages: a text that ends on page 1 gives page 2 to its closing block, laid
     out for a page of its own, and a photo is made less high when the text could not start under it on page 1."""
+    if sum(section.words for section in job.sections) < SHORT_FIRST_WORDS:
+        document, logs = printer.layout(job.short_html, base_url)
+        if len(document.pages) == PAGES and not body_lines(document.pages[1]):  # the text ends on page 1
+            return Layout(document, logs, job.short_html)
     document, logs = printer.layout(job.html, base_url)
     if len(document.pages) < PAGES or closing_alone(document):  # page 2 holds the closing block alone
         return Layout(*printer.layout(job.short_html, base_url), job.short_html)
