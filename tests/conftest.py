@@ -45,6 +45,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 _hypothesis_home = tempfile.mkdtemp(prefix="knowledge-bites-hypothesis-")
 set_hypothesis_home_dir(_hypothesis_home)
 atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
+# The builds' cache of converted fonts, for this test run only (the commands the tests start inherit it).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="knowledge-bites-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 GOOD_FRONT_MATTER = """\
 number: 3

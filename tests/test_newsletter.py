@@ -355,6 +355,19 @@ def test_catalogue_fonts_are_converted_again_only_when_a_font_changes(shipped_bu
     assert TTFont(regular).getBestCmap()[ord("ñ")]
 
 
+def test_a_new_output_folder_gets_its_fonts_from_the_cache_unconverted(shipped_build, tmp_path, monkeypatch):
+    from knowledge_bites.outputs import webfonts
+
+    def never(source):
+        raise AssertionError(f"{source.name} converted again")
+
+    webfonts._webfont.cache_clear()  # as in a new process
+    monkeypatch.setattr(webfonts, "webfont_data", never)
+    written = write_webfonts(ROOT / "styles", tmp_path / "output")
+    for font in written:
+        assert font.path.read_bytes() == (shipped_build.output / "fonts" / font.path.name).read_bytes()
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it with apt-get)")
 def test_catalogue_in_a_browser_loads_every_thumbnail_and_link(shipped_build, tmp_path):
     site = tmp_path / "site"

@@ -3,7 +3,10 @@ sheets is set like them, opened from disk, with nothing fetched from a network.
 
 Each file is the shipped TrueType font, kept to the Latin letters, punctuation and symbols (what the series'
 languages are written in), as WOFF2. A file's name carries a hash of its source and of how it was made: a file
-that exists is current, and the fonts are converted again only when a font in styles/fonts/ changes.
+that exists is current, and the fonts are converted again only when a font in styles/fonts/ changes. A
+conversion takes about two seconds, so its result is also kept in the user's cache folder
+(`~/.cache/knowledge-bites/`, or under $XDG_CACHE_HOME): a new output folder, or another copy of the project,
+gets the same files without converting them again.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -71,8 +76,21 @@ def _converted(source: Path) -> bytes:
 
 @cache
 def _webfont(source: Path, key: str) -> bytes:
-    """Return the WOFF2 of a font, converted once per process (a build under --watch, or a preview, makes many)."""
-    return webfont_data(source)
+    """Return the WOFF2 of a font, converted once per process (a build under --watch, or a preview, makes many),
+    and once per user as long as the cache folder keeps it."""
+    cached = _cache_folder() / f"{source.stem.lower()}-{key}.woff2"
+    with suppress(OSError):
+        return cached.read_bytes()
+    data = webfont_data(source)
+    with suppress(OSError):  # no cache folder to write to: the fonts are simply converted the next time too
+        write_atomically(cached, data)
+    return data
+
+
+def _cache_folder() -> Path:
+    """Return the user's cache folder for converted fonts (named by the content they come from)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "knowledge-bites" / FOLDER
 
 
 def write_webfonts(styles: Path, output: Path) -> list[WebFont]:
