@@ -108,12 +108,14 @@ def test_the_sections_that_spilled_are_named_at_their_own_lines(pasted_three_tim
     assert spilled.endswith("the call to action, the funding statement and disclaimer"), message
 
 
-def test_the_room_left_is_a_budget_a_writer_can_spend(shipped_copy):
-    """Adding the words the build says there is room for still fits; adding half as many again does not."""
+@pytest.mark.parametrize("practice_key", [PRACTICE, "04-employability-empowerment-mali"], ids=["full", "short"])
+def test_the_room_left_is_a_budget_a_writer_can_spend(shipped_copy, practice_key):
+    """Adding the words the build says there is room for still fits; adding half as many again does not. A short
+    text counts page 2 too, where its closing block stands alone."""
     only_languages(shipped_copy, "en")
-    source = shipped_copy / "practices" / f"{PRACTICE}.en.md"
+    source = shipped_copy / "practices" / f"{practice_key}.en.md"
     original = source.read_text(encoding="utf-8")
-    pages, assessment = assess_sheet(shipped_copy, f"{PRACTICE}.en")
+    pages, assessment = assess_sheet(shipped_copy, f"{practice_key}.en")
     assert pages == 2 and assessment.fit.words >= 10
     spare = assessment.fit.words // 10 * 10
     assert str(assessment.fit) == f"fits, about {spare} words to spare"
@@ -125,9 +127,9 @@ def test_the_room_left_is_a_budget_a_writer_can_spend(shipped_copy):
         source.write_text(original.rstrip("\n") + "\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
     add(spare)
-    assert assess_sheet(shipped_copy, f"{PRACTICE}.en")[0] == 2
+    assert assess_sheet(shipped_copy, f"{practice_key}.en")[0] == 2
     add(int(spare * 1.5) + 50)
-    assert assess_sheet(shipped_copy, f"{PRACTICE}.en")[0] > 2
+    assert assess_sheet(shipped_copy, f"{practice_key}.en")[0] > 2
 
 
 def test_every_built_sheet_tells_its_room_in_the_build_line_and_the_manifest(shipped_build):

@@ -46,6 +46,8 @@ CLOSING_NAMES = {
 # kept only if the text ends on page 1, where the full form would have given way to it anyway. (The shipped short
 # texts have about 180-220 words; the others, 400 and more.)
 SHORT_FIRST_WORDS = 300
+# The closing block alone, set as it is after text: what it takes of page 2 once more text pushes it there.
+CLOSING_ALONE = "body > :not(.closing) { display: none !important; }"
 # Page 2 and after, tall enough for any sheet the build accepts: everything past page 1 lands on page 2.
 TALL_PAGE_2 = "@page :nth(n+2) { size: 210mm 5000mm; }"
 
@@ -99,7 +101,7 @@ def assess(printer: Printer, job: PrintJob, layout: Layout, base_url: str) -> As
     elif dropped := missing_ids(document, [s.id for s in job.sections] + CLOSING_IDS):
         problems.append(Problem(job.source, None, None, f"the layout dropped content ({', '.join(dropped)})"))
     else:
-        fit = Fit(_words(room(document), density(document, job)))
+        fit = Fit(_words(room(printer, job, layout, base_url), density(document, job)))
     for item in off_page(document):  # nothing may run off the page or out of its column
         line, name = job.locator.find(item.text)
         problems.append(Problem(job.source, line, name, describe_off_page(item)))
@@ -120,13 +122,25 @@ def density(document: Document, job: PrintJob) -> float:
     return words / used if used > 0 and words > 0 else 0.0
 
 
-def room(document: Document) -> float:
+def room(printer: Printer, job: PrintJob, layout: Layout, base_url: str) -> float:
     """Return the millimetres of column left for more body text: below everything on page 2 (the width of both
-    columns), and, on a sheet whose text ends on page 1, below the text there too."""
-    free = _free_below(document.pages[PAGES - 1])
-    if not _body_columns(document, page=PAGES - 1):  # the closing block alone on page 2: the text ends on page 1
-        free += _free_below(document.pages[0], inside=_body_box(document.pages[0]))
-    return free * COLUMNS
+    columns), when the text runs on to page 2.
+
+    When it ends on page 1, page 2 is the closing block's own, spread over the page and set larger. More text
+    would fill page 1, then run on to page 2 and push the closing block, set as it is after text, down the page:
+    the room is what page 1 has left below the text, and what that closing block leaves of page 2, measured on
+    the closing block laid out alone (a fraction of a sheet's layout)."""
+    document = layout.document
+    if _body_columns(document, page=PAGES - 1):
+        return _free_below(document.pages[PAGES - 1]) * COLUMNS
+    first = document.pages[0]
+    alone, _ = printer.layout(job.html, base_url, CLOSING_ALONE)
+    page = alone.pages[0]._page_box
+    closing = next(
+        (b for b in page.descendants() if getattr(b, "element", None) is not None and b.element.tag == "footer"), None
+    )
+    taken = closing.margin_height() if closing is not None else 0.0
+    return (_free_below(first, inside=_body_box(first)) + max(page.height - taken, 0.0) / PX_PER_MM) * COLUMNS
 
 
 @dataclass(frozen=True)
