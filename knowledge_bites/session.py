@@ -107,11 +107,18 @@ def _build(
     reporter.loaded(series)
     if not options.check:
         from .outputs.newsletter import derive, describe  # loaded now, while the layout engine is still loading
+    outputs = None
     try:
         with ExitStack() as held:
             if not options.check:  # --check writes nothing, so it needs no lock
                 held.enter_context(output_lock(project.output))
             report = build(project, series, languages, options=options, events=reporter, workers=workers)
+            if not options.check:
+                # Pictures, manifest, bundles and catalogue, derived from the PDFs in the output folder, which the
+                # lock keeps from another build meanwhile.
+                outputs = derive(project, series, languages, report)
+                if not outputs.problems:
+                    Record.outputs_written(project.output)
     except OutputBusyError:
         busy = f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends"
         reporter.line(busy)
@@ -121,14 +128,9 @@ def _build(
             reporter.line(str(problem.shown_from(Path.cwd())))
     for pdf in report.removed:
         reporter.line(f"removed {shown_path(pdf)} (its source was deleted)")
-    outputs = None
-    if not options.check:
-        # Thumbnails, manifest, bundles and catalogue, derived from the PDFs in the output folder.
-        outputs = derive(project, series, languages, report)
+    if outputs is not None:
         for line in describe(outputs, project.output):
             reporter.line(line)
-        if not outputs.problems:
-            Record.outputs_written(project.output)
     for source in failed_sources(report):
         if options.check:  # nothing was written: the output folder is as the last build left it
             reporter.line(f"failed  {shown_path(source)}")

@@ -166,6 +166,27 @@ def test_a_second_build_in_the_same_output_folder_stops_at_once(tmp_path):
     assert pdfs(out) == ["knowledge-bites-01-cash-for-work-guinea-en.pdf"]
 
 
+def test_the_newsletter_outputs_are_written_while_the_folder_is_held(tmp_path, monkeypatch):
+    """Another build cannot start between a build's sheets and the outputs derived from them."""
+    from knowledge_bites.outputs import newsletter
+
+    out = tmp_path / "out"
+    derive, held = newsletter.derive, []
+
+    def derive_while_trying_the_lock(project, *args):
+        try:
+            with output_lock(project.output):
+                held.append(False)
+        except OutputBusyError:
+            held.append(True)
+        return derive(project, *args)
+
+    monkeypatch.setattr(newsletter, "derive", derive_while_trying_the_lock)
+    status, log = run_build(ROOT, "--output", str(out), "--only", "1", "--lang", "en", "--jobs", "1")
+    assert status == 0, log
+    assert held == [True]
+
+
 def test_the_lock_holds_against_another_process(tmp_path):
     out = tmp_path / "out"
     holder = subprocess.Popen(
