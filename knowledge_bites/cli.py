@@ -92,20 +92,18 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(command=None)
 
     commands = p.add_subparsers(title="commands", metavar="COMMAND")
-    announce = commands.add_parser(
+    announce = _command(
+        commands,
         "announce",
-        prog="python build.py announce",
         help="write the newsletter announcement of a practice",
         description="Write the newsletter announcement of a practice (HTML and plain text) to output/announcements/.",
     )
     announce.add_argument("number", nargs="?", type=int, help="practice number (default: the newest practice)")
     _add_languages(announce, "only this language (repeat or separate with commas)")
-    _add_folders(announce, default=argparse.SUPPRESS)  # also accepted before the command's name
-    announce.set_defaults(command="announce")
 
-    serve = commands.add_parser(
+    serve = _command(
+        commands,
         "serve",
-        prog="python build.py serve",
         help="show the whole series in your browser, rebuilt as you save",
         description="Build what is stale, then show every sheet in your browser at http://127.0.0.1:8000/ and "
         "rebuild what each saved change affects; every open page follows. Ctrl-C stops it.",
@@ -121,11 +119,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--jobs", "-j", type=int, default=argparse.SUPPRESS, metavar="N", help="worker processes (default: all cores)"
     )
-    _add_folders(serve, default=argparse.SUPPRESS)  # also accepted before the command's name
-    serve.set_defaults(command="serve")
-    translations = commands.add_parser(
+
+    translations = _command(
+        commands,
         "translations",
-        prog="python build.py translations",
         help="tell which translations are out of date or missing; mark one up to date, or start one",
         description="Tell where every translation stands against its reference-language file: one line per "
         "source that is out of date (with what changed) or missing, then a total per language. It is a report: "
@@ -150,9 +147,15 @@ def parser() -> argparse.ArgumentParser:
         help="start the translation of these practices as a copy of the reference file that records its version, "
         "e.g. --start 9 --lang fr",
     )
-    _add_folders(translations, default=argparse.SUPPRESS)
-    translations.set_defaults(command="translations")
     return p
+
+
+def _command(commands: argparse._SubParsersAction, name: str, **texts: str) -> argparse.ArgumentParser:
+    """Add a command to the parser: `python build.py NAME`, which reads and writes the usual folders too."""
+    command = commands.add_parser(name, prog=f"python build.py {name}", **texts)
+    _add_folders(command, default=argparse.SUPPRESS)  # also accepted before the command's name
+    command.set_defaults(command=name)
+    return command
 
 
 class Progress(Reporter):
