@@ -220,8 +220,9 @@ def test_a_sheet_found_up_to_date_is_shown_from_the_build_record(shipped_build, 
     sheets = view.as_json()["sheets"]
     assert len(sheets) == len(series.sheets) and all(s["status"] == "ok" and len(s["pages"]) == 2 for s in sheets)
     assert all(s["fit"].startswith("fits, ") for s in sheets)
-    # French is in progress: only its missing versions are noted, and they ask for nothing yet.
+    # French is in progress: only its missing versions are noted, on the English sheets, asking for nothing yet.
     assert {note["kind"] for s in sheets for note in s["notes"]} == {"in-progress"}
+    assert {s["lang"] for s in sheets if s["notes"]} == {"en"}
     assert sheets[0]["title"] == "Cash-for-work, Guinea" and sheets[1]["lang"] == "es"
     assert [language["name"] for language in view.as_json()["languages"]] == ["English", "Spanish", "French"]
 

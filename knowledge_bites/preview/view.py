@@ -104,8 +104,9 @@ def sheet_key(source: Path) -> str:
 def sheet_notes(series: Series) -> dict[str, list[Note]]:
     """Return the notes of each sheet from the translation state of the series (sources/translations.py), by key.
 
-    A translation that is out of date says so, with what changed; every sheet of a practice says which languages
-    it is not yet in: as something to do in a complete language, as a matter of course in a language in progress.
+    A translation that is out of date says so, with what changed. Every sheet of a practice says which complete
+    language it is not yet in, as something to do; a language in progress lacks practices as a matter of course,
+    and only the reference-language sheet says so, quietly.
     """
     names = language_names(series)
     in_progress = {p.lang for p in series.translations.languages if p.in_progress}
@@ -120,7 +121,8 @@ def sheet_notes(series: Series) -> dict[str, list[Note]]:
         elif state.status == "missing":
             kind = "in-progress" if state.lang in in_progress else "missing"
             for key in keys.get(state.number, []):
-                notes.setdefault(key, []).append(Note(kind, f"no {names[state.lang]} version yet"))
+                if kind == "missing" or key.endswith(f".{series.translations.reference}"):
+                    notes.setdefault(key, []).append(Note(kind, f"no {names[state.lang]} version yet"))
     return notes
 
 
