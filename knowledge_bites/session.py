@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from .render.languages import Languages
     from .sources import Series
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-EXIT_SIGNAL = 128  # plus the number of the signal that stopped the command: EXIT_INTERRUPTED for Ctrl-C
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_SIGNAL = 128  # plus the number of the signal that stopped the command: 130 for Ctrl-C
 
 
 @dataclass

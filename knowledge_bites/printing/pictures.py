@@ -27,7 +27,6 @@ PAGES = "pages"  # output/pages/<pdf stem>-1.png and -2.png
 THUMBNAILS = "thumbnails"  # output/thumbnails/<pdf stem>-600.png and -1200.png
 PAGE_WIDTH = 1200  # pixels: sharp at the 1,000 pixels high the preview shows a page at
 THUMBNAIL_WIDTHS = (600, 1200)  # newsletter width, and a larger picture of page 1
-SHEET_PAGES = 2
 # Stored in each PNG with the hash of its PDF: a picture is remade when either differs. Change the recipe when the
 # way pictures are made changes, so that every picture is made again.
 SOURCE_KEY = "Source-SHA256"
