@@ -38,9 +38,14 @@ def _element(box: Any) -> Any:
     return getattr(box, "element", None)
 
 
+def element_box(page: Any, tag: str) -> Any | None:
+    """Return the first box of the page's content area made by an element with this tag (`main`, `footer`)."""
+    return next((box for box in _flow(page) if _element(box) is not None and _element(box).tag == tag), None)
+
+
 def body_lines(page: Any) -> list[Any]:
     """Return the line boxes of the body text (the <main> element) on a page, in order."""
-    main = next((box for box in _flow(page) if _element(box) is not None and _element(box).tag == "main"), None)
+    main = element_box(page, "main")
     return [] if main is None else [line for line in main.descendants() if isinstance(line, LineBox)]
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..locations import Section
 from ..problems import Problem
-from .balance import body_lines, closing_alone, photo_height_for_text
+from .balance import body_lines, closing_alone, element_box, photo_height_for_text
 from .edges import PX_PER_MM, describe_off_page, off_page
 from .engine import import_weasyprint
 
@@ -135,12 +135,10 @@ def room(printer: Printer, job: PrintJob, layout: Layout, base_url: str) -> floa
         return _free_below(document.pages[PAGES - 1]) * COLUMNS
     first = document.pages[0]
     alone, _ = printer.layout(job.html, base_url, CLOSING_ALONE)
-    page = alone.pages[0]._page_box
-    closing = next(
-        (b for b in page.descendants() if getattr(b, "element", None) is not None and b.element.tag == "footer"), None
-    )
+    closing = element_box(alone.pages[0], "footer")
     taken = closing.margin_height() if closing is not None else 0.0
-    return (_free_below(first, inside=_body_box(first)) + max(page.height - taken, 0.0) / PX_PER_MM) * COLUMNS
+    free = max(alone.pages[0]._page_box.height - taken, 0.0) / PX_PER_MM
+    return (_free_below(first, inside=element_box(first, "main")) + free) * COLUMNS
 
 
 @dataclass(frozen=True)
@@ -210,21 +208,12 @@ def _free_below(page, inside=None) -> float:
     return max(box.content_box_y() + box.height - last, 0.0) / PX_PER_MM
 
 
-def _body_box(page):
-    """Return the box of the body text (`main.body`) on a page, if the text reaches it."""
-    for box in page._page_box.descendants():
-        element = getattr(box, "element", None)
-        if element is not None and element.tag == "main":
-            return box
-    return None
-
-
 def _body_columns(document: Document, page: int | None = None) -> list:
     """Return the column boxes of the body text, on one page or on all."""
     pages = document.pages if page is None else [document.pages[page]]
     columns = []
     for each in pages:
-        body = _body_box(each)
+        body = element_box(each, "main")
         if body is not None:
             columns.extend(c for c in body.children if _column_used(c) > 0)
     return columns
