@@ -17,19 +17,43 @@ from pathlib import Path
 from typing import TextIO
 
 from .files import shown_path
+from .freshness import code_version, stamp
+from .limits import DEFAULTS, Limits
+from .names import MAX_NUMBER
 from .pipeline import Options, SheetResult
 from .project import Project
-from .session import EXIT_OK, EXIT_SIGNAL, EXIT_USAGE, Reporter, build_once, load_checked, watch
+from .session import EXIT_SIGNAL, EXIT_USAGE, Reporter, build_once, watch
 
 
 def _numbers(text: str) -> list[int]:
-    numbers: list[int] = []
+    numbers: set[int] = set()
     for part in text.split(","):
         first, _, last = part.strip().partition("-")
         if not first.isdigit() or (last and not last.isdigit()):
             raise argparse.ArgumentTypeError(f"'{text}' is not a practice number or range such as 3,5-7")
-        numbers.extend(range(int(first), int(last or first) + 1))
-    return numbers
+        low, high = int(first), int(last or first)
+        if high > MAX_NUMBER:
+            raise argparse.ArgumentTypeError(f"'{text}': practice numbers go up to {MAX_NUMBER}")
+        if low > high:
+            raise argparse.ArgumentTypeError(f"'{text}': write a range from the lower number, e.g. {high}-{low}")
+        numbers.update(range(low, high + 1))
+    return sorted(numbers)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number such as 2")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < 1e6:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds such as 30")
+    return seconds
 
 
 def _languages(text: str) -> list[str]:
@@ -77,16 +101,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="treat warnings as failures")
     p.add_argument("--force", action="store_true", help="rebuild every sheet, even those that are up to date")
     p.add_argument("--watch", action="store_true", help="after building, rebuild what each saved change affects")
-    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     p.add_argument(
-        "--time-limit",
-        type=float,
-        default=120.0,
-        metavar="S",
-        help="stop the layout of a sheet after this many seconds (default: 120)",
+        "--jobs", "-j", type=_count, default=DEFAULTS.jobs, metavar="N", help="worker processes (default: all cores)"
     )
     p.add_argument(
-        "--memory-limit", type=int, default=2048, metavar="MB", help="memory a worker process may use (default: 2048)"
+        "--time-limit",
+        type=_seconds,
+        default=DEFAULTS.time_limit,
+        metavar="S",
+        help=f"stop the layout of a sheet after this many seconds (default: {DEFAULTS.time_limit:g})",
+    )
+    p.add_argument(
+        "--memory-limit",
+        type=_count,
+        default=DEFAULTS.memory_limit,
+        metavar="MB",
+        help=f"memory a worker process may use (default: {DEFAULTS.memory_limit})",
     )
     _add_folders(p)
     p.set_defaults(command=None)
@@ -117,7 +147,12 @@ def parser() -> argparse.ArgumentParser:
         "network",
     )
     serve.add_argument(
-        "--jobs", "-j", type=int, default=argparse.SUPPRESS, metavar="N", help="worker processes (default: all cores)"
+        "--jobs",
+        "-j",
+        type=_count,
+        default=argparse.SUPPRESS,
+        metavar="N",
+        help="worker processes (default: all cores)",
     )
 
     translations = _command(
@@ -249,6 +284,7 @@ def stopped_by_signals() -> Iterator[list[int]]:
 def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO | None = None) -> int:
     """Run the command line; return the exit status."""
     out = out or sys.stdout
+    code_version()  # the code this command runs, noted before it reads anything (see freshness.py)
     args = parser().parse_args(sys.argv[1:] if argv is None else argv)  # exits with status 2 on a usage error
     project = Project.at(root or Path.cwd(), args.content, args.output)
     progress = Progress(out)
@@ -268,8 +304,12 @@ def main(argv: list[str] | None = None, *, root: Path | None = None, out: TextIO
 def run_command(args: argparse.Namespace, project: Project, progress: Progress) -> int:
     """Run the command the arguments ask for; return the exit status."""
     if args.command == "announce":
+        from .commands import announce
+
         return announce(project, progress, number=args.number, languages=args.lang)
     if args.command == "translations":
+        from .commands import translations
+
         return translations(project, progress, languages=args.lang, mark=args.mark, start=args.start)
     options = Options(
         languages=tuple(args.lang),
@@ -277,10 +317,8 @@ def run_command(args: argparse.Namespace, project: Project, progress: Progress) 
         check=args.check,
         html=args.html,
         strict=args.strict,
-        jobs=args.jobs,
         force=args.force,
-        time_limit=args.time_limit,
-        memory_limit=args.memory_limit,
+        limits=Limits(jobs=args.jobs, time_limit=args.time_limit, memory_limit=args.memory_limit),
     )
     if args.command == "serve":
         from .preview.server import serve
@@ -291,77 +329,7 @@ def run_command(args: argparse.Namespace, project: Project, progress: Progress) 
         return build_once(project, options, progress).status
     from .workers import Workers
 
-    before = project.stamp()
+    before = stamp(project)
     with Workers(project, options.limits) as workers:  # kept ready between the builds of the session
-        status = build_once(project, options, progress, workers=workers).status
+        status = build_once(project, options, progress, workers=workers, long_running=True).status
         return status if status == EXIT_USAGE else watch(project, options, progress, stamp=before, workers=workers)
-
-
-def announce(project: Project, progress: Progress, *, number: int | None, languages: list[str]) -> int:
-    """Write the announcement of a practice (the newest by default); return the exit status."""
-    loaded = load_checked(project, languages, progress, asked_by="announce")
-    if loaded is None:
-        return EXIT_USAGE
-    from .sources.translations import number_ranges
-
-    series, compiled = loaded
-    numbers = sorted({sheet.meta.number for sheet in series.sheets})
-    number = number if number is not None else (numbers[-1] if numbers else None)
-    if number not in numbers:
-        shown = f"#{number}" if number is not None else "to announce"
-        progress.line(f"announce: no practice {shown} in the series (it has {number_ranges(numbers) or 'none'})")
-        return EXIT_USAGE
-    sheets = {sheet.lang: sheet for sheet in series.sheets if sheet.meta.number == number}
-    wanted = languages or list(series.settings.languages)
-    missing = [code for code in wanted if code not in sheets]
-    if missing:
-        progress.line(
-            f"announce: practice #{number} has no valid '{', '.join(missing)}' sheet "
-            f"(run `python build.py --check` to see why)"
-        )
-        return EXIT_USAGE
-    from .outputs.newsletter import announce as write_announcements
-
-    for line in write_announcements(project, series, compiled, [sheets[code] for code in wanted]):
-        progress.line(line)
-    return EXIT_OK
-
-
-def translations(
-    project: Project, progress: Progress, *, languages: list[str], mark: list[int] | None, start: list[int] | None
-) -> int:
-    """Report where the translations stand, or mark or start some; return the exit status."""
-    loaded = load_checked(project, languages, progress, asked_by="translations: --lang")
-    if loaded is None:
-        return EXIT_USAGE
-    series, _ = loaded
-    numbers = mark or start
-    if not numbers:
-        for line in series.translations.report_lines(languages):
-            progress.line(line)
-        return EXIT_OK  # a report: what it finds is no failure
-    if len(languages) != 1:
-        progress.line(f"translations: --{'mark' if mark else 'start'} needs the one language to write: add --lang CODE")
-        return EXIT_USAGE
-    from .sources.translations import TranslationCommandError
-    from .sources.translations import mark as mark_one
-    from .sources.translations import start as start_one
-
-    status = EXIT_OK
-    for number in numbers:
-        try:
-            if mark:
-                state = mark_one(series.translations, number, languages[0])
-                what = "it was up to date" if state.status == "up to date" else f"it was {state.status}"
-                progress.line(
-                    f"marked  {shown_path(state.source)}  (follows {state.reference.name} as it is now; {what})"
-                )
-            else:
-                state = start_one(series.translations, number, languages[0])
-                progress.line(
-                    f"started {shown_path(state.source)}  (a copy of {state.reference.name}: translate its text)"
-                )
-        except TranslationCommandError as error:
-            progress.line(f"translations: {error}")
-            status = EXIT_USAGE
-    return status

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .printing.job import Fit, PrintJob, SheetResult, Status
+from .files import is_temporary, state_of
+from .freshness import code_version, fingerprints, intact, up_to_date
+from .limits import DEFAULTS, Limits
+from .names import ANNOUNCEMENTS, BUNDLES, FONTS, HTML, PAGES, THUMBNAILS, SourceName
+from .printing.job import PrintJob, SheetResult, Status
 from .problems import Problem
-from .project import PRACTICE_FILE, Project, pdf_file_name
-from .record import Record, SheetRecord, digest_files
-from .workers import Limits, Workers, run
+from .project import Project
+from .record import Record, SheetRecord
+from .workers import Workers, run
 
 if TYPE_CHECKING:
     from .render.languages import Languages
@@ -33,21 +34,13 @@ class Options:
     check: bool = False
     html: bool = False
     strict: bool = False
-    jobs: int = 0  # 0: one worker per core
     force: bool = False
-    time_limit: float = 120.0  # seconds of layout per sheet
-    memory_limit: int = 2048  # MB of address space per worker process
-    recycle: int = 40  # sheets a worker prints before it is replaced, to keep memory bounded
+    limits: Limits = DEFAULTS  # how many worker processes, and what one sheet may cost
 
     @property
     def selective(self) -> bool:
         """Whether only part of the series was asked for."""
         return bool(self.languages or self.only)
-
-    @property
-    def limits(self) -> Limits:
-        """Return what the worker processes need to know: how many, and what one sheet may cost."""
-        return Limits(self.jobs, self.time_limit, self.memory_limit, self.recycle)
 
     def recorded(self) -> dict[str, object]:
         """Return the options that change what a build produces, as kept in the build record."""
@@ -75,16 +68,23 @@ class BuildEvents:
 
 @dataclass
 class BuildReport:
-    """Everything one build did, for the summary and the exit status."""
+    """Everything one build did, for the summary, the exit status, the outputs and the preview."""
 
+    series: Series  # the series as built: with the titles its failed sources last had
+    record: Record  # the build record as this build left it (and saved it)
     results: list[SheetResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # problems not tied to one printed sheet
     failed_sources: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # PDFs of practices whose source was deleted
     # Sources that failed before layout, with the record of their last good build: its PDF stays in place.
     last_good: dict[Path, SheetRecord] = field(default_factory=dict)
-    seconds: float = 0.0
-    translations: Translations | None = None  # where each translation stands (plain data: see its as_data())
+    seconds: float = 0.0  # wall time of the whole build, from the moment it started to read
+    unsaved: str | None = None  # why the build record could not be written, if it could not
+
+    @property
+    def translations(self) -> Translations:
+        """Where each translation stands (plain data: see its as_data())."""
+        return self.series.translations
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -95,7 +95,7 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0
+        return self.failed == 0 and self.unsaved is None
 
 
 def select(series: Series, options: Options) -> list[Sheet]:
@@ -108,47 +108,31 @@ def select(series: Series, options: Options) -> list[Sheet]:
     ]
 
 
-def fingerprints(project: Project, series: Series, sheets: list[Sheet]) -> dict[str, str]:
-    """Fingerprint, by content, every input of each sheet: a sheet is rebuilt when its fingerprint changes.
-
-    Inputs: its source, the series settings, templates, styles, fonts, the images it shows (exactly those the
-    conversion of its text found), its language's catalog, the code and the layout engine, and the titles it
-    lists as other practices.
-    """
-    from .render.languages import catalog_path
-
-    shared = project.shared_inputs() + digest_files([project.content / "series.yaml"], project.content)
-    catalogs = {lang: digest_files([catalog_path(project.locales, lang)]) for lang in series.settings.languages}
-    result = {}
-    for sheet in sheets:
-        digest = hashlib.sha256(f"{shared}\n{catalogs[sheet.lang]}\n".encode())
-        digest.update(digest_files([sheet.source, *sheet.images], project.content).encode())
-        digest.update(json.dumps(series.other_practices(sheet), ensure_ascii=False).encode())
-        result[sheet.key] = digest.hexdigest()
-    return result
-
-
 def build(
     project: Project,
     series: Series,
     languages: Languages,
     *,
     options: Options,
+    record: Record | None = None,
+    stamp: str = "",
     events: BuildEvents | None = None,
     workers: Workers | None = None,
 ) -> BuildReport:
     """Build the stale sheets among those selected, keep the build record, and report what happened.
 
-    `languages` are the series' languages with their catalogs compiled for this build. `workers` are the worker
-    processes to print with, when the caller keeps them between builds (--watch).
+    `languages` are the series' languages with their catalogs compiled for this build. `record` is the output
+    folder's build record as the caller read it, holding the folder; `stamp` is the inputs' stamp taken before the
+    sources were read (freshness.stamp). `workers` are the worker processes to print with, when the caller keeps
+    them between builds (--watch).
     """
     events = events or BuildEvents()
-    started = time.perf_counter()
-    stamp = project.stamp()
+    record = record if record is not None else Record.load(project.output)
     report = BuildReport(
+        series,
+        record,
         problems=[*series.problems, *languages.problems],
         failed_sources=list(series.failed_sources),
-        translations=series.translations,
     )
     sheets = select(series, options)
     if options.strict:
@@ -163,41 +147,27 @@ def build(
             report.results.append(result)
             events.result(result)
         events.stop()
-        report.seconds = time.perf_counter() - started
         return report
 
-    remove_stale_temporaries(project.output)
-    record = Record.load(project.output)
+    remove_stale_temporaries(project.output, list(series.settings.languages))
     report.last_good = last_good_builds(project, series, record)
-    series = keeping_last_good_titles(series, report.last_good.values())  # a mistake changes no other sheet
-    prints = fingerprints(project, series, sheets)
+    series = report.series = keeping_last_good_titles(series, report.last_good.values())  # a mistake stays local
+    prints = fingerprints(project, series, sheets, languages.catalogs)
+    names = series.names(project.output)
     stale, fresh = [], []
     for sheet in sheets:
         known = record.sheets.get(sheet.key)
-        target = project.output / known.pdf if known else None
-        if (
-            options.force
-            or options.html
-            or known is None
-            or known.fingerprint != prints[sheet.key]
-            or not target.is_file()
-            or target.stat().st_size != known.bytes
-        ):
+        if options.force or options.html or not up_to_date(project.output, known, prints[sheet.key]):
             stale.append(sheet)
-        else:
-            fit = Fit(known.room) if known.room is not None else None
-            fresh.append(
-                SheetResult(
-                    sheet.key,
-                    sheet.source,
-                    "up to date",
-                    target,
-                    known.pages,
-                    known.bytes,
-                    sha256=known.sha256,
-                    fit=fit,
-                )
+            continue
+        assert known is not None
+        known.state = state_of(project.output / known.pdf)  # seen whole: the next no-op check may trust it
+        pdf = names.pdf(sheet.name)
+        fresh.append(
+            SheetResult(
+                sheet.key, sheet.source, "up to date", pdf, known.pages, known.bytes, sha256=known.sha256, fit=known.fit
             )
+        )
     stale_by_key = {sheet.key: sheet for sheet in stale}
     events.start(len(stale), len(fresh))
     events.printing(list(stale_by_key))
@@ -214,24 +184,28 @@ def build(
     try:
         for result in results:
             report.results.append(result)
-            if result.status == "built":
+            if result.status == "built" and result.pdf is not None:
                 sheet = stale_by_key[result.key]
                 record.sheets[sheet.key] = SheetRecord(
-                    source=str(sheet.source.relative_to(project.content)),
+                    source=str(sheet.name.source),
                     lang=sheet.lang,
                     number=sheet.meta.number,
-                    fingerprint=prints[sheet.key],
-                    pdf=str(result.pdf.relative_to(project.output)),
+                    # Printed by another version of the code than this command runs: never up to date.
+                    fingerprint=prints[sheet.key] if result.code == code_version() else "",
+                    pdf=result.pdf.relative_to(project.output).as_posix(),
                     pages=result.pages,
                     bytes=result.size,
                     sha256=result.sha256,
                     room=result.fit.words if result.fit else None,
                     title=sheet.meta.title,
                     published=sheet.meta.published.isoformat(),
+                    state=state_of(result.pdf),
                 )
             events.result(result)
     finally:
         results.close()  # interrupted: the workers stop before the record is written
+        if options.html:  # the HTML written beside the sheets is the build's too
+            record.add_files(project.output, {p for s in stale if (p := names.html(s.name)).is_file()})
         events.stop()
         # Interrupted or not, the record describes exactly the PDFs that are on disk.
         if not options.selective:
@@ -243,16 +217,29 @@ def build(
         notes = sorted({str(p) for p in report.problems if p.severity == "note"})
         record.notes = notes + series.translations.progress_lines(options.languages)
         record.outputs_done = False
-        record.save(project.output)
-        remove_stale_temporaries(project.output)  # left by a worker stopped while it wrote
-        report.seconds = time.perf_counter() - started
+        save_record(record, project.output, report)
+        remove_stale_temporaries(project.output, list(series.settings.languages))  # a worker stopped while it wrote
     return report
 
 
+def save_record(record: Record, output: Path, report: BuildReport) -> None:
+    """Save the build record; when it cannot be written, say so in the report (the next build checks every PDF
+    against the record it finds, so nothing is taken for up to date that is not)."""
+    try:
+        record.save(output)
+    except OSError as error:
+        report.unsaved = f"{error.strerror or error}"
+
+
 def last_good_builds(project: Project, series: Series, record: Record) -> dict[Path, SheetRecord]:
-    """Return the record of the last good build of each source that failed before layout, where there is one."""
+    """Return the record of the last good build of each source that failed before layout, where there is one and
+    its PDF is still the one recorded."""
     by_source = {project.content / known.source: known for known in record.sheets.values()}
-    return {source: by_source[source] for source in series.failed_sources if source in by_source}
+    return {
+        source: by_source[source]
+        for source in series.failed_sources
+        if source in by_source and intact(project.output, by_source[source])
+    }
 
 
 def keeping_last_good_titles(series: Series, last_good: Iterable[SheetRecord]) -> Series:
@@ -279,13 +266,13 @@ def preparer(
 
     renderer = Renderer(project.templates, project.root, series, languages)
 
+    names = series.names(project.output)
+
     def prepare(sheet: Sheet) -> PrintJob:
         rendered = renderer.render_sheet(sheet, with_preview=options.html)
-        name = series.pdf_name(sheet)
-        if rendered.preview is not None:
-            target = project.output / "html" / sheet.lang / name.replace(".pdf", ".html")
-            write_atomically(target, rendered.preview.encode("utf-8"))  # a browser never sees half a preview
-        target = project.output / sheet.lang / name
+        if rendered.preview is not None:  # a browser never sees half a preview
+            write_atomically(names.html(sheet.name), rendered.preview.encode("utf-8"))
+        target = names.pdf(sheet.name)
         return PrintJob(
             key=sheet.key,
             source=sheet.source,
@@ -303,11 +290,16 @@ def preparer(
     return prepare
 
 
-def remove_stale_temporaries(output: Path) -> None:
-    """Remove temporary files that an interrupted or killed build may have left in the output folder."""
-    if output.is_dir():
-        for temporary in output.rglob(".*.tmp"):
-            temporary.unlink(missing_ok=True)
+def remove_stale_temporaries(output: Path, languages: list[str]) -> None:
+    """Remove the temporary files that a build stopped while it wrote left in the folders the build writes to
+    (never elsewhere, and never a file of another name)."""
+    folders = [output, *(output / lang for lang in languages), *(output / HTML / lang for lang in languages)]
+    folders += [output / name for name in (PAGES, THUMBNAILS, BUNDLES, FONTS, ANNOUNCEMENTS)]
+    for folder in folders:
+        if folder.is_dir() and not folder.is_symlink():
+            for path in folder.iterdir():
+                if is_temporary(path):
+                    path.unlink(missing_ok=True)
 
 
 def _forget_deleted_sources(project: Project, record: Record) -> list[Path]:
@@ -315,8 +307,8 @@ def _forget_deleted_sources(project: Project, record: Record) -> list[Path]:
     removed = []
     for key, known in list(record.sheets.items()):
         if not (project.content / known.source).exists():
-            pdf = project.output / known.pdf
-            if pdf.is_relative_to(project.output):
+            pdf = project.output / known.pdf  # a path the record was checked to name inside the output folder
+            if intact(project.output, known):  # the PDF the build wrote, not a file put there since
                 pdf.unlink(missing_ok=True)
                 removed.append(pdf)
             del record.sheets[key]
@@ -326,14 +318,11 @@ def _forget_deleted_sources(project: Project, record: Record) -> list[Path]:
 # --- Failed sheets: what an earlier build left in the output folder ----------------------------
 
 
-def previous_pdf(project: Project, series: Series, source: Path) -> Path | None:
-    """Return the PDF an earlier build made from `source`, if it is still in the output folder."""
-    match = PRACTICE_FILE.match(source.name)
-    if not match or match["lang"] not in series.settings.languages:
-        return None
-    name = pdf_file_name(series.file_prefix, int(match["number"]), match["slug"], match["lang"])
-    target = project.output / match["lang"] / name
-    return target if target.is_file() else None
+def previous_pdf(output: Path, report: BuildReport, source: Path) -> Path | None:
+    """Return the PDF an earlier build made from `source`, if it is still in the output folder as it was built."""
+    name = SourceName.parse(source.name)
+    known = report.record.sheets.get(name.key) if name else None
+    return output / known.pdf if known is not None and intact(output, known) else None
 
 
 def failed_sources(report: BuildReport) -> list[Path]:

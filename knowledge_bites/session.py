@@ -4,12 +4,13 @@ and the rebuilds of --watch (and of the preview), one after each saved change.""
 from __future__ import annotations
 
 import time
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import freshness
 from .files import shown_path
+from .names import RECORD
 from .pipeline import BuildEvents, BuildReport, Options, build, failed_sources, preparer, previous_pdf, select
 from .project import Project
 from .record import Record
@@ -44,20 +45,12 @@ class Reporter(BuildEvents):
     def begin(self, changed: list[Path]) -> None:
         """A build starts, after these files were saved (none: the first build)."""
 
-    def loaded(self, series: Series) -> None:
-        """The series is loaded and checked; its sheets are about to be printed."""
+    def loaded(self, series: Series, record: Record | None) -> None:
+        """The series is loaded and checked; its sheets are about to be printed. `record` is the build record
+        of the output folder as this build found it (None for --check, which does not read it)."""
 
     def end(self, outcome: Outcome) -> None:
         """A build ended; this is what it did."""
-
-
-def nothing_to_do(project: Project, options: Options) -> Record | None:
-    """Return the build record when the last full build is still up to date, without loading anything."""
-    if options.selective or options.force or options.check or options.html:
-        return None
-    record = Record.load(project.output)
-    same_inputs = record.clean and record.options == options.recorded() and record.stamp == project.stamp()
-    return record if same_inputs and record.outputs_done and record.outputs_exist(project.output) else None
 
 
 def build_once(
@@ -68,32 +61,83 @@ def build_once(
     workers: Workers | None = None,
     changed: list[Path] | None = None,
     shortcut: bool = True,
+    long_running: bool = False,
 ) -> Outcome:
     """Load, check and build the series once (with these worker processes, if given); return what it did.
 
     `changed` are the files whose saving started this build. With `shortcut`, a build that would change nothing
     says so without loading anything; without it, the series is loaded and reported even then (the preview).
+    A `long_running` command (--watch, the preview) waits for another build that holds the output folder, and
+    builds nothing once the code on disk is not the code it runs.
     """
     reporter.begin(changed or [])
-    outcome = _build(project, options, reporter, workers=workers, shortcut=shortcut)
+    outcome = _build(project, options, reporter, workers=workers, shortcut=shortcut, long_running=long_running)
     reporter.end(outcome)
     return outcome
 
 
 def _build(
-    project: Project, options: Options, reporter: Reporter, *, workers: Workers | None, shortcut: bool
+    project: Project,
+    options: Options,
+    reporter: Reporter,
+    *,
+    workers: Workers | None,
+    shortcut: bool,
+    long_running: bool,
 ) -> Outcome:
     started = time.perf_counter()
-    if shortcut and (record := nothing_to_do(project, options)) is not None:
-        for warning in [*record.warnings, *record.notes]:
-            reporter.line(warning)
-        count = len(record.sheets)
-        reporter.line(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)")
-        return Outcome(EXIT_OK)
+    if long_running and freshness.code_changed():
+        restart = (
+            "the code of Knowledge Bites has changed since this command started: stop it (Ctrl-C) and start it "
+            "again to build with the new code; nothing is built until then"
+        )
+        reporter.line(restart)
+        return Outcome(EXIT_USAGE, stopped=[restart])
+    stamp = freshness.stamp(project)  # before anything is read: a file saved from now on is new to the next build
+    if options.check:  # --check writes nothing, so it needs no hold on the output folder
+        return _load_and_build(project, options, reporter, workers=workers, record=None, stamp=stamp, started=started)
 
-    from .lock import OutputBusyError, output_lock
+    from .lock import OutputBusyError, OutputUnusableError, output_lock
 
-    if not options.check and options.jobs != 1:
+    def waiting() -> None:
+        reporter.line(f"{shown_path(project.output)}: another build is writing to this folder; waiting for it to end")
+
+    try:
+        with output_lock(project.output, waiting=waiting if long_running else None):
+            record = Record.load(project.output)
+            no_op = shortcut and not (options.selective or options.force or options.html)
+            if no_op and freshness.nothing_to_do(record, project.output, stamp, options.recorded()):
+                for warning in [*record.warnings, *record.notes]:
+                    reporter.line(warning)
+                count = len(record.sheets)
+                reporter.line(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)")
+                return Outcome(EXIT_OK)
+            return _load_and_build(
+                project, options, reporter, workers=workers, record=record, stamp=stamp, started=started
+            )
+    except OutputBusyError:
+        busy = f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends"
+        reporter.line(busy)
+        return Outcome(EXIT_USAGE, stopped=[busy])
+    except OutputUnusableError as error:
+        unusable = f"{shown_path(project.output)}: {error}"
+        reporter.line(unusable)
+        return Outcome(EXIT_USAGE, stopped=[unusable])
+
+
+def _load_and_build(
+    project: Project,
+    options: Options,
+    reporter: Reporter,
+    *,
+    workers: Workers | None,
+    record: Record | None,
+    stamp: str,
+    started: float,
+) -> Outcome:
+    """Load and check the sources, print the stale sheets and derive the newsletter outputs (the output folder held
+    unless this is --check)."""
+    if not options.check:
         warm_up()  # the layout engine loads in the background while the sources are checked
     stopped: list[str] = []
     loaded = load_checked(project, options.languages, _Noting(reporter, stopped), asked_by="--lang")
@@ -104,25 +148,17 @@ def _build(
         reporter.line(str(problem.shown_from(Path.cwd())))
     for line in series.translations.progress_lines(options.languages):  # one line per language in progress
         reporter.line(line)
-    reporter.loaded(series)
+    reporter.loaded(series, record)
     if not options.check:
         from .outputs.newsletter import derive, describe  # loaded now, while the layout engine is still loading
+    report = build(
+        project, series, languages, options=options, record=record, stamp=stamp, events=reporter, workers=workers
+    )
     outputs = None
-    try:
-        with ExitStack() as held:
-            if not options.check:  # --check writes nothing, so it needs no lock
-                held.enter_context(output_lock(project.output))
-            report = build(project, series, languages, options=options, events=reporter, workers=workers)
-            if not options.check:
-                # Pictures, manifest, bundles and catalogue, derived from the PDFs in the output folder, which the
-                # lock keeps from another build meanwhile.
-                outputs = derive(project, series, languages, report)
-                if not outputs.problems:
-                    Record.outputs_written(project.output)
-    except OutputBusyError:
-        busy = f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends"
-        reporter.line(busy)
-        return Outcome(EXIT_USAGE, series, stopped=[busy])
+    if not options.check:
+        # Pictures, manifest, bundles and catalogue, derived from the PDFs in the output folder, which the lock
+        # keeps from another build meanwhile.
+        outputs = derive(project, languages, report)
     for problem in report.problems:  # problems the build found itself, such as labels missing from a catalog
         if problem not in series.problems:
             reporter.line(str(problem.shown_from(Path.cwd())))
@@ -134,15 +170,21 @@ def _build(
     for source in failed_sources(report):
         if options.check:  # nothing was written: the output folder is as the last build left it
             reporter.line(f"failed  {shown_path(source)}")
-        elif (previous := previous_pdf(project, series, source)) is not None:
+        elif (previous := previous_pdf(project.output, report, source)) is not None:
             kept = "previous PDF left in place is now stale; the bundles and the manifest keep it until it builds again"
             reporter.line(f"failed  {shown_path(source)}  ({shown_path(previous)}: {kept})")
         else:
             none = "no PDF yet: the bundles leave it out, and the manifest lists it as failed"
             reporter.line(f"failed  {shown_path(source)}  ({none})")
+    if report.unsaved is not None:
+        reporter.line(
+            f"ERROR   {shown_path(project.output / RECORD)}: cannot be written ({report.unsaved}); "
+            "the next build checks every PDF again"
+        )
+    report.seconds = time.perf_counter() - started
     reporter.line(summary(report))
     status = EXIT_OK if report.ok and not (outputs and outputs.problems) else EXIT_FAILED
-    return Outcome(status, series, report, outputs)
+    return Outcome(status, report.series, report, outputs)
 
 
 class _Noting(Reporter):
@@ -212,9 +254,9 @@ def watch(project: Project, options: Options, reporter: Reporter, *, stamp: str,
     ):
         if not ready:  # the first (empty) batch means the watcher is in place
             ready = True
-            if project.stamp() != stamp:
+            if freshness.stamp(project) != stamp:
                 reporter.line("changed while building: building again")
-                build_once(project, options, reporter, workers=workers)
+                build_once(project, options, reporter, workers=workers, long_running=True)
             _get_workers_ready(project, options, workers)  # changes saved meanwhile come in the next batch
             shown = ", ".join(str(shown_path(Path(r))) for r in roots)
             reporter.line(f"watching {shown} (Ctrl-C to stop)")
@@ -223,7 +265,7 @@ def watch(project: Project, options: Options, reporter: Reporter, *, stamp: str,
             continue
         paths = sorted({Path(path) for _, path in batch})
         reporter.line(f"changed: {', '.join(sorted(str(shown_path(path)) for path in paths))}")
-        build_once(project, options, reporter, workers=workers, changed=paths)
+        build_once(project, options, reporter, workers=workers, changed=paths, long_running=True)
     return EXIT_OK
 
 
@@ -237,7 +279,7 @@ def _get_workers_ready(project: Project, options: Options, workers: Workers) -> 
     from .render.languages import Languages
     from .sources import load_series
 
-    if options.check or options.jobs == 1:
+    if options.check or freshness.code_changed():
         return
     try:
         series = load_series(project.content)

@@ -3,6 +3,7 @@ under a time and a memory limit, and a failure kept to its own sheet."""
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import resource
@@ -12,34 +13,22 @@ from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from multiprocessing.queues import SimpleQueue
 from typing import Protocol, TypeVar
 
 from . import lifetime
+from .freshness import code_version
+from .limits import Limits
 from .printing.job import PrintJob, SheetResult, peak_memory_mb
 from .problems import Problem
 from .project import Project
 
-
-@dataclass(frozen=True)
-class Limits:
-    """How many worker processes print, and what one sheet may cost them."""
-
-    jobs: int = 0  # worker processes; 0: one per core
-    time_limit: float = 120.0  # seconds of layout per sheet
-    memory_limit: int = 2048  # MB of address space per worker process
-    recycle: int = 40  # sheets a worker prints before it is replaced, to keep memory bounded
-
-    @property
-    def deadline(self) -> float:
-        """Seconds a worker may spend on one sheet before the build stops the worker itself: the time limit, which
-        the worker keeps, and a margin. A worker stuck in native code never sees its own alarm go off."""
-        return self.time_limit + DEADLINE_MARGIN
-
-
-DEADLINE_MARGIN = 5.0  # seconds
 CHECK_EVERY = 1.0  # seconds between two looks at the workers' deadlines while a build waits for them
+
+# Imported first of all by the server that workers fork from (PRELOAD): it notes the code it runs as it starts, and
+# its workers tell that version with every sheet they print.
+code_version()
 
 
 # --- Worker side -------------------------------------------------------------------------------
@@ -68,18 +57,25 @@ def _check_time() -> None:
         raise SheetTimeoutError
 
 
-def _init_worker(project: Project, limits: Limits, in_pool: bool, started: SimpleQueue | None = None) -> None:
+def _init_worker(project: Project, limits: Limits, started: SimpleQueue) -> None:
     global _project, _limits, _started
-    if in_pool:
-        lifetime.end_with_parent()  # ends with the server it forks from; the build handles Ctrl-C and stops it
-        if limits.memory_limit:
-            size = limits.memory_limit * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_DATA, (size, size))
+    lifetime.end_with_parent()  # ends with the server it forks from; the build handles Ctrl-C and stops it
+    if limits.memory_limit:
+        size = limits.memory_limit * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (size, size))
     _project, _limits, _started = project, limits, started
 
 
-def _build_one(job: PrintJob) -> SheetResult:
-    """Print one sheet within the time and memory limits; whatever goes wrong fails this sheet alone."""
+def _build_one(job: PrintJob, ticket: int) -> SheetResult:
+    """Print one sheet within the time and memory limits; whatever goes wrong fails this sheet alone.
+
+    `ticket` tells this handing-over of the sheet from any other: the worker reports it when it starts, so that
+    the build knows which process to stop when the sheet is past its deadline."""
+    result = _print_one(job, ticket)
+    return replace(result, code=code_version())  # the code that printed it: the build records nothing else
+
+
+def _print_one(job: PrintJob, ticket: int) -> SheetResult:
     from .printing.press import print_sheet  # in a worker, loaded with WeasyPrint by the server it forks from
 
     assert _project is not None and _limits is not None
@@ -87,7 +83,7 @@ def _build_one(job: PrintJob) -> SheetResult:
     limit = _limits.time_limit
     _time_is_up = False
     if _started is not None:
-        _started.put((job.key, os.getpid(), time.monotonic()))  # the build stops this process past its deadline
+        _started.put((ticket, os.getpid(), time.monotonic()))  # the build stops this process past its deadline
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
@@ -100,6 +96,9 @@ def _build_one(job: PrintJob) -> SheetResult:
         )
     except SheetTimeoutError:
         message = f"layout took longer than {limit:g} s and was stopped; the sheet was not written"
+    except OSError as error:  # writing the PDF or its pictures: a full disk, a folder that cannot be written
+        where = error.filename or job.target
+        message = f"cannot write {where} ({error.strerror or error}): the sheet was not written"
     except Exception as error:  # an unexpected failure stays with its sheet; the others still build
         limit_mb = _limits.memory_limit
         # Native code that cannot allocate often reports a SystemError rather than a MemoryError.
@@ -149,7 +148,8 @@ class Workers:
 
     Each set of workers prints at most `recycle` sheets per worker and is then replaced, to keep memory bounded.
     (The executor's own max_tasks_per_child can hang on Python 3.11 when a worker retires.) Each worker tells
-    which sheet it starts; one still on it past the deadline is stopped from here (`stop_overdue`).
+    which sheet it starts; a build stops one still on it past the deadline (`Deadlines`). Nothing of one build is
+    kept for the next: the workers only.
     """
 
     def __init__(self, project: Project, limits: Limits) -> None:
@@ -159,8 +159,7 @@ class Workers:
         self.pool: ProcessPoolExecutor | None = None
         self.left = 0  # sheets the current set of workers may still print
         self.started: SimpleQueue | None = None
-        self.printing: dict[str, tuple[int, float]] = {}  # sheet key: the worker printing it, and since when
-        self.overdue: set[str] = set()  # sheets whose worker was stopped at the deadline
+        self.tickets = itertools.count(1)  # each sheet handed to a worker gets a number of its own
 
     def __enter__(self) -> Workers:
         return self
@@ -179,7 +178,7 @@ class Workers:
                 self.size,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(self.project, self.limits, True, self.started),
+                initargs=(self.project, self.limits, self.started),
             )
             self.left = self.size * self.limits.recycle if self.limits.recycle else 1 << 62
         return self.pool, self.left
@@ -190,26 +189,18 @@ class Workers:
         pool, _ = self.get()
         wait([pool.submit(_rehearse, job) for _ in range(self.size)], timeout=self.limits.time_limit)
 
-    def stop_overdue(self, done: Collection[str]) -> float:
-        """Stop each worker still on a sheet past the deadline; return how long to wait before looking again.
-
-        `done` are the sheets whose result is in: their workers may have gone on to other sheets."""
+    def started_since(self) -> list[tuple[int, int, float]]:
+        """Return what the workers told since the last call: (ticket, process id, when) of each sheet started."""
+        told = []
         while self.started is not None and not self.started.empty():
-            key, pid, since = self.started.get()
-            self.printing[key] = (pid, since)
-        now = time.monotonic()
-        wait_at_most = CHECK_EVERY
-        for key, (pid, since) in list(self.printing.items()):
-            if key in done:
-                del self.printing[key]
-                continue
-            left = since + self.limits.deadline - now
-            if left <= 0 and key not in self.overdue:
-                self.overdue.add(key)
-                with suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)  # the pool breaks; its other workers are stopped with it
-            wait_at_most = min(wait_at_most, max(left, 0.05))
-        return wait_at_most
+            told.append(self.started.get())
+        return told
+
+    def stop(self, pid: int) -> None:
+        """Stop one worker process of the current pool at once (the pool breaks, and is replaced)."""
+        if self.pool is not None and pid in _worker_pids(self.pool):  # never a process that is not ours
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def close(self, *, now: bool = False) -> None:
         """Stop the workers: once the sheets already handed to them are done, or `now`, dropping those sheets (the
@@ -224,8 +215,51 @@ class Workers:
         if self.started is not None:
             self.started.close()
             self.started = None
-        self.printing.clear()
-        self.overdue.clear()
+
+
+@dataclass
+class Deadlines:
+    """The deadlines of the sheets handed to the workers in one build: which worker prints which, since when, and
+    which were stopped. Made anew for every build, so that no build acts on what another one handed out."""
+
+    workers: Workers
+    keys: dict[int, str] = field(default_factory=dict)  # ticket: the sheet handed out with it in this build
+    printing: dict[int, tuple[int, float]] = field(default_factory=dict)  # ticket: its worker, and since when
+    overdue: set[str] = field(default_factory=set)  # sheets whose worker was stopped at the deadline
+
+    def __post_init__(self) -> None:
+        self.workers.started_since()  # what earlier builds' workers told is no concern of this one
+
+    def hand_out(self, key: str) -> int:
+        ticket = next(self.workers.tickets)
+        self.keys[ticket] = key
+        return ticket
+
+    def check(self, done: Collection[str]) -> float:
+        """Stop each worker still on a sheet past the deadline; return how long to wait before looking again.
+
+        `done` are the sheets whose result is in: their workers may have gone on to other sheets."""
+        for ticket, pid, since in self.workers.started_since():
+            if ticket in self.keys:
+                self.printing[ticket] = (pid, since)
+        now = time.monotonic()
+        wait_at_most = CHECK_EVERY
+        for ticket, (pid, since) in list(self.printing.items()):
+            key = self.keys[ticket]
+            if key in done:
+                del self.printing[ticket]
+                continue
+            left = since + self.workers.limits.deadline - now
+            if left <= 0 and key not in self.overdue:
+                self.overdue.add(key)
+                self.workers.stop(pid)  # the pool breaks; its other workers are stopped with it
+            wait_at_most = min(wait_at_most, max(left, 0.05))
+        return wait_at_most
+
+
+def _worker_pids(pool: ProcessPoolExecutor) -> set[int]:
+    """Return the process ids of a pool's workers (the executor keeps them in a private mapping)."""
+    return {pid for pid in (getattr(pool, "_processes", None) or {}) if isinstance(pid, int)}
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
@@ -255,17 +289,12 @@ def run(
     workers: Workers | None = None,
     on_finished: Callable[[SheetResult], None] = lambda result: None,
 ) -> Iterator[SheetResult]:
-    """Print the items in worker processes (in this process with one job); yield results in input order.
+    """Print the items in worker processes; yield results in input order.
 
     `prepare` renders an item's print job, just before it is handed to a worker. The costliest items are started
     first, so that no worker is left with a long sheet at the end. Since they do not finish in input order,
     `on_finished(result)` is called as soon as each one is printed, before its result's turn comes.
     """
-    if limits.jobs == 1:
-        _init_worker(project, limits, in_pool=False)
-        for item in items:
-            yield _build_one(prepare(item))
-        return
     own = workers is None
     workers = workers or Workers(project, limits)
     remaining = list(items)
@@ -273,6 +302,7 @@ def run(
     try:
         while remaining:
             pool, left = workers.get()
+            deadlines = Deadlines(workers)
             batch = remaining[:left]
             workers.left -= len(batch)
             jobs: dict[str, PrintJob] = {}
@@ -280,7 +310,7 @@ def run(
             for item in sorted(batch, key=cost, reverse=True):  # each is printed while the next is rendered
                 if item.key not in known:
                     jobs[item.key] = prepare(item)
-                    futures[item.key] = pool.submit(_build_one, jobs[item.key])
+                    futures[item.key] = pool.submit(_build_one, jobs[item.key], deadlines.hand_out(item.key))
             pending = set(futures.values())
             for item in batch:
                 if item.key in known:
@@ -288,7 +318,7 @@ def run(
                     yield known.pop(item.key)
                     continue
                 while not futures[item.key].done():  # meanwhile, tell of every other sheet that is printed
-                    timeout = workers.stop_overdue({key for key, future in futures.items() if future.done()})
+                    timeout = deadlines.check({key for key, future in futures.items() if future.done()})
                     finished, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
                     for future in finished:
                         if not future.cancelled() and future.exception() is None:
@@ -299,7 +329,7 @@ def run(
                     # A worker died: killed, crashed in native code, or stopped at the deadline. The sheets it was
                     # printing fail; those printed meanwhile are kept; the others are printed by fresh workers.
                     waiting = {item.key for item in remaining}
-                    known.update(_after_a_broken_pool(item.key, jobs, futures, workers, waiting))
+                    known.update(_after_a_broken_pool(item.key, jobs, futures, deadlines, waiting))
                     workers.close(now=True)
                     break
                 remaining.remove(item)
@@ -316,7 +346,7 @@ def _after_a_broken_pool(
     awaited: str,
     jobs: dict[str, PrintJob],
     futures: dict[str, Future[SheetResult]],
-    workers: Workers,
+    deadlines: Deadlines,
     waiting: set[str],
 ) -> dict[str, SheetResult]:
     """Return the results known when a pool broke, of the sheets `waiting` for their turn: those printed meanwhile,
@@ -326,16 +356,15 @@ def _after_a_broken_pool(
         for key, future in futures.items()
         if key in waiting and future.done() and not future.cancelled() and future.exception() is None
     }
-    if workers.overdue:
-        limit = workers.limits.time_limit
+    limits = deadlines.workers.limits
+    failed = sorted(key for key in deadlines.overdue if key in jobs and key not in known) or [awaited]
+    if deadlines.overdue:
         message = (
-            f"layout took longer than {limit:g} s and its process no longer answered; it was stopped after "
-            f"{workers.limits.deadline:g} s and the sheet was not written"
+            f"layout took longer than {limits.time_limit:g} s and its process no longer answered; it was stopped "
+            f"after {limits.deadline:g} s and the sheet was not written"
         )
-        failed = sorted(workers.overdue)
     else:
         message = "the process printing this sheet stopped unexpectedly; the sheet was not written"
-        failed = [awaited]
     for key in failed:
         source = jobs[key].source
         known[key] = SheetResult(key, source, "failed", problems=(Problem(source, None, None, message),))

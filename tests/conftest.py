@@ -212,7 +212,8 @@ def shipped_sheets() -> list[ShippedSheet]:
     from knowledge_bites.sources import load_series
 
     series = load_series(ROOT / "content")
-    return [ShippedSheet(s.key, s.lang, Path(s.lang) / series.pdf_name(s)) for s in series.sheets]
+    names = series.names(Path())
+    return [ShippedSheet(s.key, s.lang, names.pdf(s.name)) for s in series.sheets]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from knowledge_bites.limits import Limits
+
 from .conftest import ROOT, compiled_languages, copy_project, run_build, start_interruptible
 
 PRACTICES = ["01-cash-for-work-guinea", "02-employment-through-training-burkina-faso"]
@@ -234,7 +236,7 @@ def test_workers_kept_between_builds_print_with_the_styles_of_each_build(tmp_pat
         return build_sheets(project, series, compiled_languages(series), options=options, workers=workers)
 
     project = Project.at(make_project(tmp_path / "watched"))
-    options = Options(jobs=2, only=(1,), languages=("en",))
+    options = Options(only=(1,), languages=("en",), limits=Limits(jobs=2))
     pdf = project.output / "en" / "knowledge-bites-01-cash-for-work-guinea-en.pdf"
     with Workers(project, options.limits) as workers:
         assert build_series(project, workers).ok

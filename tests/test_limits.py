@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from knowledge_bites.limits import Limits
+
 from .conftest import ROOT, compiled_languages, practice, run_build, start_interruptible
 
 
@@ -91,7 +93,13 @@ def test_progress_counts_each_sheet_once_as_it_is_printed_while_the_log_keeps_se
     project = Project.at(ROOT, shipped_copy, tmp_path / "out")
     results, finished = [], []
     series = load_series(shipped_copy)
-    report = build(project, series, compiled_languages(series), options=Options(jobs=2, only=(1, 2, 3)), events=Told())
+    report = build(
+        project,
+        series,
+        compiled_languages(series),
+        options=Options(only=(1, 2, 3), limits=Limits(jobs=2)),
+        events=Told(),
+    )
     assert report.ok
     keys = [r.key for r in results]
     assert [k.split("-")[0] + k[-3:] for k in keys] == ["01.en", "01.es", "02.en", "02.es", "03.en", "03.es"]
@@ -118,7 +126,7 @@ def test_workers_are_replaced_after_their_quota_and_every_sheet_is_built(shipped
 
     project = Project.at(ROOT, shipped_copy, tmp_path / "out")
     series = load_series(shipped_copy)
-    options = Options(jobs=2, only=(1, 2, 3), recycle=1)
+    options = Options(only=(1, 2, 3), limits=Limits(jobs=2, recycle=1))
     report = build(project, series, compiled_languages(series), options=options)
     assert report.ok
     results = report.results

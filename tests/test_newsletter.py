@@ -18,12 +18,15 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
 
+from knowledge_bites.limits import Limits
+from knowledge_bites.names import RECORD
 from knowledge_bites.outputs import bundles
 from knowledge_bites.outputs.newsletter import derive
 from knowledge_bites.outputs.webfonts import write_webfonts
 from knowledge_bites.pipeline import BuildReport, SheetResult
 from knowledge_bites.printing import pictures
 from knowledge_bites.project import Project
+from knowledge_bites.record import Record
 from knowledge_bites.sources import load_series
 
 from .conftest import GOOD_FRONT_MATTER, ROOT, compiled_languages, practice, shipped_sheets
@@ -104,7 +107,9 @@ def test_the_worker_draws_the_pictures_as_it_prints(scratch, tmp_path, root):
     (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(), encoding="utf-8")
     project = Project.at(root, scratch, tmp_path / "out")
     series = load_series(scratch)
-    report = build(project, series, compiled_languages(series), options=Options(jobs=1, languages=("en",)))
+    report = build(
+        project, series, compiled_languages(series), options=Options(languages=("en",), limits=Limits(jobs=1))
+    )
     (result,) = report.results
     names = sorted(path.relative_to(project.output).as_posix() for path in result.pictures)
     stem = result.pdf.stem
@@ -117,7 +122,12 @@ def test_the_worker_draws_the_pictures_as_it_prints(scratch, tmp_path, root):
     assert all(path.is_file() for path in result.pictures)  # before the output stage has run
     assert pictures.is_current(pictures.pictures_of(project.output, result.pdf), result.sha256)
     # Printed again from the same sources, the PDF is the same: its pictures are kept, not drawn again.
-    again = build(project, series, compiled_languages(series), options=Options(jobs=1, force=True, languages=("en",)))
+    again = build(
+        project,
+        series,
+        compiled_languages(series),
+        options=Options(force=True, languages=("en",), limits=Limits(jobs=1)),
+    )
     assert again.results[0].sha256 == result.sha256 and again.results[0].pictures == ()
 
 
@@ -130,16 +140,26 @@ def test_a_rendering_one_pixel_too_tall_is_trimmed_not_resampled():
     assert pictures.sized(rendered, page, 600).size == (600, 849)  # a smaller size is resampled
 
 
+def reported(output: Path, series, status: str) -> BuildReport:
+    """Return the report of a build that found (or made) every sheet's PDF as it is in `output`."""
+    names = series.names(output)
+    results = []
+    for sheet in series.sheets:
+        pdf = names.pdf(sheet.name)
+        results.append(SheetResult(sheet.key, sheet.source, status, pdf, 2, pdf.stat().st_size, sha256=sha256(pdf)))
+    return BuildReport(series, Record.load(output), results=results)  # type: ignore[arg-type]
+
+
 def test_thumbnails_follow_the_pdf_bytes_not_the_build_list(shipped_build, series, tmp_path, root):
     output = tmp_path / "output"
     shutil.copytree(shipped_build.output, output)
     changed = output / "es" / "knowledge-bites-10-smes-former-returnees-afghanistan-es.pdf"
     shutil.copy(output / "en" / "knowledge-bites-10-smes-former-returnees-afghanistan-en.pdf", changed)
     before = {png.name: png.read_bytes() for png in (output / "thumbnails").glob("*.png")}
-    # As an incremental build reports it: nothing rebuilt, every sheet "up to date".
-    report = BuildReport(results=[SheetResult(s.key, s.source, "up to date") for s in series.sheets])  # type: ignore[arg-type]
+    # As an incremental build reports it: nothing rebuilt, every sheet "up to date", with the PDF it found.
+    report = reported(output, series, "up to date")
 
-    result = derive(Project.at(root, output=output), series, compiled_languages(series), report)
+    result = derive(Project.at(root, output=output), compiled_languages(series), report)
 
     assert (result.pictures_made, result.pictures_kept, result.problems) == (1, 21, [])
     after = {png.name: png.read_bytes() for png in (output / "thumbnails").glob("*.png")}
@@ -249,9 +269,9 @@ def test_outputs_are_byte_identical_when_nothing_changed(shipped_build, series, 
     output = tmp_path / "output"
     shutil.copytree(shipped_build.output, output)
     before = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
-    report = BuildReport(results=[SheetResult(s.key, s.source, "built") for s in series.sheets])
+    report = reported(output, series, "built")
 
-    result = derive(Project.at(root, output=output), series, compiled_languages(series), report)
+    result = derive(Project.at(root, output=output), compiled_languages(series), report)
 
     assert result.pictures_made == 0
     for path in ["index.html", *(f"bundles/{p.name}" for p in (output / "bundles").iterdir())]:
@@ -263,8 +283,9 @@ def test_outputs_are_byte_identical_when_nothing_changed(shipped_build, series, 
     assert ours == theirs
     # Unchanged files are not even rewritten, so their modification times stay as they were.
     after = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
-    assert {p: t for p, t in after.items() if p.name != "manifest.json"} == {
-        p: t for p, t in before.items() if p.name != "manifest.json"
+    # (The build record notes the state of each file of this folder, so it is written again.)
+    assert {p: t for p, t in after.items() if p.name not in ("manifest.json", RECORD)} == {
+        p: t for p, t in before.items() if p.name not in ("manifest.json", RECORD)
     }
     members = tuple((p.name, p) for p in sorted((output / "en").glob("*.pdf")))
     zipped = bundles.zip_bytes(tuple(reversed(members)), result.entries[0].sheet.meta.published)  # type: ignore[union-attr]
@@ -342,13 +363,16 @@ def test_catalogue_fonts_are_converted_again_only_when_a_font_changes(shipped_bu
     shutil.copytree(shipped_build.output / "fonts", output / "fonts")
     (output / "fonts" / "lato-regular-0123456789ab.woff2").write_bytes(b"from an older font")
     kept = {path.name: path.stat().st_mtime_ns for path in (output / "fonts").glob("lato-b*.woff2")}
+    there = {path.name for path in (output / "fonts").glob("*.woff2")}
     styles = tmp_path / "styles"
     shutil.copytree(root / "styles", styles)
     with (styles / "fonts" / "Lato-Regular.ttf").open("ab") as font:
         font.write(b"\0\0\0\0")  # a changed font (padding after its tables: still a valid font)
-    written = write_webfonts(styles, output)
+    written, licence = write_webfonts(styles, output)
     now = {path.name: path.stat().st_mtime_ns for path in (output / "fonts").glob("*.woff2")}
-    assert {font.path.name for font in written} == set(now)  # the older font's file is gone
+    # Only the new font's file is added; removing the older one is the output stage's, once it knows it is its own.
+    assert {font.path.name for font in written} | there == set(now)
+    assert licence.read_bytes() == (root / "styles" / "fonts" / "OFL.txt").read_bytes()
     assert {name: now[name] for name in kept} == kept  # bold and black: the same files, not rewritten
     (regular,) = [font.path for font in written if font.weight == 400]
     assert regular.name not in {p.name for p in (shipped_build.output / "fonts").iterdir()}
@@ -363,7 +387,7 @@ def test_a_new_output_folder_gets_its_fonts_from_the_cache_unconverted(shipped_b
 
     webfonts._webfont.cache_clear()  # as in a new process
     monkeypatch.setattr(webfonts, "webfont_data", never)
-    written = write_webfonts(ROOT / "styles", tmp_path / "output")
+    written, _ = write_webfonts(ROOT / "styles", tmp_path / "output")
     for font in written:
         assert font.path.read_bytes() == (shipped_build.output / "fonts" / font.path.name).read_bytes()
 
@@ -474,8 +498,7 @@ def test_spanish_announcement_lists_every_earlier_sheet_with_both_titles(series,
 
 
 def test_english_announcement_of_the_newest_practice_shows_its_thumbnail(shipped_build, series, tmp_path, root):
-    shutil.copytree(shipped_build.output / "thumbnails", tmp_path / "thumbnails")
-    shutil.copytree(shipped_build.output / "en", tmp_path / "en")
+    shutil.copytree(shipped_build.output, tmp_path, dirs_exist_ok=True)
 
     status, log = run(root, "announce", "--lang", "en", "--output", str(tmp_path))
 

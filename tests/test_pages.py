@@ -198,7 +198,7 @@ def test_a_photo_focus_that_names_no_part_of_the_photo_says_what_to_write(scratc
     status, log = run_build(ROOT, "--content", str(scratch), "--output", str(tmp_path / "out"), "--check")
     assert status == 1
     assert re.search(
-        r'03-entrepreneurship\.en\.md:\d+: photo\.focus: expected top, center, bottom, left, right or a point as '
+        r"03-entrepreneurship\.en\.md:\d+: photo\.focus: expected top, center, bottom, left, right or a point as "
         rf'"X% Y%" from the top left corner of the photo \(such as "50% 30%"\), got "{re.escape(written)}"',
         log,
     ), log

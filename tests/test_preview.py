@@ -21,6 +21,7 @@ from knowledge_bites.preview.view import View, sheet_key, sheet_notes
 from knowledge_bites.printing.job import Fit
 from knowledge_bites.problems import Problem
 from knowledge_bites.project import Project
+from knowledge_bites.record import Record
 from knowledge_bites.session import Outcome
 from knowledge_bites.sources import load_series
 
@@ -130,7 +131,8 @@ def test_no_endpoint_writes(running, method, path):
 
 
 def test_only_the_loopback_names_are_allowed_unless_another_address_is_given():
-    assert allowed_hosts("127.0.0.1") == ["127.0.0.1", "localhost"]
+    assert allowed_hosts("127.0.0.1") == ["127.0.0.1", "[::1]", "localhost"]
+    assert allowed_hosts("::1") == ["127.0.0.1", "[::1]", "localhost"]  # an IPv6 address comes in brackets
     assert "192.0.2.7" in allowed_hosts("192.0.2.7")
     everywhere = allowed_hosts("0.0.0.0")
     assert os.uname().nodename in everywhere and "evil.example" not in everywhere
@@ -154,7 +156,7 @@ def test_the_view_follows_a_build_and_keeps_the_last_good_pages_of_a_failed_shee
     view = View(project)
 
     view.begin([good])
-    view.loaded(series, sheet_notes(series))
+    view.loaded(series, sheet_notes(series), Record.load(project.output))
     view.printing(["03-entrepreneurship.en"])
     state = view.as_json()
     assert state["building"] and state["changed"] == ["content/practices/03-entrepreneurship.en.md"]
@@ -194,7 +196,7 @@ def test_the_view_follows_a_build_and_keeps_the_last_good_pages_of_a_failed_shee
 
     # Then its front matter breaks: only what loading says is shown, not how its last text was laid out.
     good.write_text(practice().replace("number: 3", "number: three"), encoding="utf-8")
-    view.loaded(load_series(scratch), {})
+    view.loaded(load_series(scratch), {}, None)
     sheet = view.as_json()["sheets"][0]
     assert sheet["status"] == "failed" and sheet["fit"] is None and sheet["pages"]
     assert [line.split(": ", 2)[1] for line in sheet["problems"]] == ["number"]
@@ -204,7 +206,7 @@ def test_the_view_follows_a_build_and_keeps_the_last_good_pages_of_a_failed_shee
     view.end(Outcome(2, stopped=["content/series.yaml:3: languages: field required"]))
     assert view.as_json()["error"] == ["content/series.yaml:3: languages: field required"]
     assert len(view.as_json()["sheets"]) == 2
-    view.loaded(series, {})
+    view.loaded(series, {}, Record.load(project.output))
     assert view.as_json()["error"] == []
 
 
@@ -216,7 +218,7 @@ def test_a_sheet_found_up_to_date_is_shown_from_the_build_record(shipped_build, 
     project = Project.at(ROOT, output=output)
     series = load_series(project.content)
     view = View(project)
-    view.loaded(series, sheet_notes(series))
+    view.loaded(series, sheet_notes(series), Record.load(project.output))
     sheets = view.as_json()["sheets"]
     assert len(sheets) == len(series.sheets) and all(s["status"] == "ok" and len(s["pages"]) == 2 for s in sheets)
     assert all(s["fit"].startswith("fits, ") for s in sheets)
@@ -231,7 +233,7 @@ def test_a_build_that_could_not_run_says_why_above_the_sheets(shipped_build, tmp
     project = Project.at(ROOT, output=shipped_build.output)
     series = load_series(project.content)
     view = View(project)
-    view.loaded(series, {})
+    view.loaded(series, {}, Record.load(project.output))
     busy = "output: another build is writing to this folder; run again when it ends"
     view.end(Outcome(2, series, stopped=[busy]))
     assert view.as_json()["notices"] == [busy] and view.as_json()["error"] == []

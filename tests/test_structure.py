@@ -33,12 +33,16 @@ TOP_LEVEL = {
     "files": "foundation",
     "lifetime": "foundation",
     "lock": "foundation",
-    "record": "foundation",
+    "record": "pipeline",
+    "freshness": "pipeline",
+    "names": "foundation",
+    "limits": "foundation",
     "project": "foundation",
     "locations": "foundation",
     "pipeline": "pipeline",
     "workers": "pipeline",
     "session": "session",
+    "commands": "session",
     "cli": "cli",
 }
 MAX_LINES = 400

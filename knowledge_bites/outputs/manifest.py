@@ -8,19 +8,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pypdfium2 as pdfium
-
-from ..files import relative_path, sha256_of, write_atomically
+from ..files import relative_path, write_atomically
+from ..freshness import intact
+from ..names import MANIFEST, SourceName
 from ..pipeline import BuildReport, SheetResult
 from ..printing.job import Fit
 from ..problems import Problem
-from ..project import PRACTICE_FILE, Project
-from ..record import Record
+from ..project import Project
+from ..record import SheetRecord
 from ..sources import Series, Sheet
 from ..sources.translations import TranslationState
 from .thumbnails import Picture
 
-MANIFEST = "manifest.json"
 # Status of a sheet in the manifest. Results of the build map onto them; any result status other than "built"
 # and "failed" (an incremental build's "up to date", say) means the PDF on disk was kept as it was.
 BUILT, UP_TO_DATE, FAILED, NOT_IN_BUILD = "built", "up to date", "failed", "not in this build"
@@ -62,56 +61,50 @@ def _messages(problems: list[Problem], root: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(p.shown_from(root)) for p in problems))
 
 
-def count_pages(pdf: Path) -> int:
-    """Return the number of pages of a PDF."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
-def with_file(entry: SheetEntry, pdf: Path) -> SheetEntry:
-    """Return the entry with the facts of its PDF, when the file exists."""
-    if not pdf.is_file():
+def with_recorded_pdf(entry: SheetEntry, output: Path, known: SheetRecord | None) -> SheetEntry:
+    """Return the entry with the facts of the PDF an earlier build recorded for it, when that PDF is still the one
+    it wrote (a file put there since, or left by a build that was stopped before it recorded it, is not listed)."""
+    if known is None or not intact(output, known):
         return entry
-    return replace(entry, pdf=pdf, pages=count_pages(pdf), size=pdf.stat().st_size, sha256=sha256_of(pdf))
+    return replace(entry, pdf=output / known.pdf, pages=known.pages, size=known.bytes, sha256=known.sha256)
 
 
-def collect(project: Project, series: Series, report: BuildReport) -> list[SheetEntry]:
+def collect(project: Project, report: BuildReport) -> list[SheetEntry]:
     """Return an entry for every sheet of the series and every source that failed, in series order."""
+    series = report.series
+    names = series.names(project.output)
     results = {result.source: result for result in report.results}
     failed = set(report.failed_sources)
     by_source: dict[Path, list[Problem]] = {}
     for problem in report.problems:
         by_source.setdefault(problem.path, []).append(problem)
-    recorded = Record.load(project.output).sheets
+    recorded = report.record.sheets
     entries = []
     for sheet in series.sheets:
         result = results.get(sheet.source)
         status = FAILED if sheet.source in failed else _status(result)
         problems = by_source.get(sheet.source, []) + list(result.problems if result else ())
         known = recorded.get(sheet.key)
-        fit = result.fit if result and result.fit else Fit(known.room) if known and known.room is not None else None
+        fit = result.fit if result and result.fit else known.fit if known else None
         entry = SheetEntry(
             sheet.meta.number, sheet.lang, sheet.source, status, _messages(problems, project.root), sheet, fit=fit
         )
-        pdf = project.output / sheet.lang / series.pdf_name(sheet)
+        pdf = names.pdf(sheet.name)
         if result is not None and result.status in (BUILT, UP_TO_DATE) and result.sha256:
             # The build has just written this PDF, or checked it against its record: no need to read it again.
             entries.append(replace(entry, pdf=pdf, pages=result.pages, size=result.size, sha256=result.sha256))
         else:
-            entries.append(with_file(entry, pdf))
-    known = {sheet.source for sheet in series.sheets}
-    for source in sorted(failed - known):
+            entries.append(with_recorded_pdf(entry, project.output, known))
+    loaded = {sheet.source for sheet in series.sheets}
+    for source in sorted(failed - loaded):
         # The source could not be read: its file name tells the number and the language, and the build record
         # those of its last good build, if it had one.
-        match = PRACTICE_FILE.match(source.name)
-        number, language = (int(match["number"]), match["lang"]) if match else (None, None)
+        name = SourceName.parse(source.name)
+        number, language = (name.number, name.lang) if name else (None, None)
         entry = SheetEntry(number, language, source, FAILED, _messages(by_source.get(source, []), project.root))
         if (known := report.last_good.get(source)) is not None:  # its last good PDF is still listed, and bundled
             kept = replace(entry, number=known.number, language=known.lang, last_good_title=known.title or None)
-            entry = with_file(kept, project.output / known.pdf)
+            entry = with_recorded_pdf(kept, project.output, known)
         entries.append(entry)
     order = list(series.settings.languages)
     return sorted(

@@ -10,20 +10,23 @@ from pathlib import Path
 from typing import Any
 
 from ..files import shown_path, write_atomically
-from ..pipeline import BuildReport
-from ..printing.pictures import PAGES, THUMBNAILS
+from ..names import ANNOUNCEMENTS, BUNDLES, CATALOGUE, FONTS, MANIFEST, PAGES, THUMBNAILS, OutputNames
+from ..pipeline import BuildReport, save_record
 from ..project import Project
+from ..record import Record
 from ..render.languages import Languages
 from ..sources import Series, Sheet
 from . import bundles, thumbnails
 from .bundles import Bundle
-from .manifest import MANIFEST, SheetEntry, collect, manifest_json, write_manifest
+from .manifest import SheetEntry, collect, manifest_json, write_manifest
 from .pages import Pages
 from .webfonts import write_webfonts
 
-BUNDLES = "bundles"
-CATALOGUE = "index.html"
-ANNOUNCEMENTS = "announcements"
+# The folders and files the output stage makes anew at every build: a file of the build's in them that no sheet
+# needs any more (a renamed sheet, an older edition) is removed. Other files of the build's (the HTML of --html, the
+# announcements) are kept; a file the build did not write is never touched.
+DERIVED_FOLDERS = (PAGES, THUMBNAILS, BUNDLES, FONTS)
+DERIVED_FILES = (CATALOGUE, MANIFEST)
 
 
 @dataclass
@@ -46,34 +49,80 @@ def edition_date(series: Series, report: BuildReport) -> date | None:
     return max([sheet.meta.published for sheet in series.sheets] + kept, default=None)
 
 
-def plan_bundles(series: Series, entries: list[SheetEntry], output: Path, edition: date) -> list[Bundle]:
+def plan_bundles(series: Series, entries: list[SheetEntry], names: OutputNames, edition: date) -> list[Bundle]:
     """Return one bundle per language with its PDFs, and one with every PDF in a folder per language."""
-    folder = output / BUNDLES
-    stem = f"{series.file_prefix}-{{}}-{edition.isoformat()}.zip"
     present = [e for e in entries if e.pdf is not None and e.language is not None]
     planned = [
-        Bundle(folder / stem.format(lang), lang, tuple((e.pdf.name, e.pdf) for e in present if e.language == lang))
+        Bundle(names.bundle(lang, edition), lang, tuple((e.pdf.name, e.pdf) for e in present if e.language == lang))
         for lang in series.settings.languages
     ]
     planned.append(
-        Bundle(folder / stem.format("all"), None, tuple((f"{e.language}/{e.pdf.name}", e.pdf) for e in present))
+        Bundle(names.bundle(None, edition), None, tuple((f"{e.language}/{e.pdf.name}", e.pdf) for e in present))
     )
     return [bundle for bundle in planned if bundle.members]
 
 
-def _remove_unexpected(folder: Path, pattern: str, keep: set[Path]) -> None:
-    """Delete files of ours that no current sheet or bundle needs any more (a renamed sheet, an older edition)."""
-    if folder.is_dir():
-        for path in folder.glob(pattern):
-            if path not in keep:
-                path.unlink()
-
-
-def derive(project: Project, series: Series, languages: Languages, report: BuildReport) -> OutputsReport:
-    """Make the pictures of the pages, bundles, catalogue and manifest of what is in the output folder."""
+def derive(project: Project, languages: Languages, report: BuildReport) -> OutputsReport:
+    """Make the pictures of the pages, bundles, catalogue and manifest of what is in the output folder, and record
+    them as the build's files (in the build record the report carries, saved again at the end)."""
     started = time.perf_counter()
-    output = project.output
-    result = OutputsReport(entries=collect(project, series, report))
+    output, series, record = project.output, report.series, report.record
+    result = OutputsReport(entries=collect(project, report))
+    written: set[Path] = set()
+    try:
+        written |= _pictures(output, report, result)
+        edition = edition_date(series, report)
+        planned = plan_bundles(series, result.entries, series.names(output), edition) if edition else []
+        digests = {}
+        for bundle in planned:
+            size, digests[bundle.path] = bundles.write(bundle, edition)  # type: ignore[arg-type]
+            result.bundles.append((bundle, size))
+            written.add(bundle.path)
+        fonts, licence = write_webfonts(project.styles, output)
+        written |= {font.path for font in fonts} | {licence}
+        pages = Pages(project.templates, project.styles, series, languages)
+        catalogue = output / CATALOGUE
+        write_atomically(catalogue, pages.catalogue(result.entries, result.bundles, output, fonts).encode("utf-8"))
+        written.add(catalogue)
+        files: dict[str, Any] = {
+            "bundles": [
+                {
+                    "language": bundle.language,
+                    "path": bundle.path.relative_to(output).as_posix(),
+                    "files": [name for name, _ in sorted(bundle.members)],
+                    "bytes": size,
+                    "sha256": digests[bundle.path],
+                }
+                for bundle, size in result.bundles
+            ],
+            "catalogue": CATALOGUE,
+        }
+        written.add(write_manifest(output, manifest_json(series, result.entries, files, edition, output)))
+    except OSError as error:  # a full disk, a folder that cannot be written: said in one line, and derived again
+        where = shown_path(Path(error.filename)) if error.filename else shown_path(output)
+        result.problems.append(f"{where}: cannot be written ({error.strerror or error})")
+    keep_only(record, output, written, complete=not result.problems)
+    record.outputs_done = not result.problems
+    save_record(record, output, report)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def keep_only(record: Record, output: Path, written: set[Path], *, complete: bool) -> None:
+    """Record `written` as the build's derived files, and remove those of the build's that no sheet needs any more
+    (only once everything was derived: an output stage cut short removes nothing)."""
+    owned = record.other_files(output)
+    if complete:
+        derived = {p for p in owned if p.relative_to(output).parts[0] in DERIVED_FOLDERS or p.name in DERIVED_FILES}
+        for stale in derived - written:
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+    record.note_files(output, written | {p for p in owned if p.is_file()})
+
+
+def _pictures(output: Path, report: BuildReport, result: OutputsReport) -> set[Path]:
+    """Have both pages and the thumbnails of every PDF pictured (drawn here when the workers did not draw them and
+    they do not show that PDF); return the pictures there are."""
     # The workers drew the pictures of the PDFs they printed. Those of other PDFs are drawn here when missing or
     # when they show other bytes than the PDF's, whatever this build did.
     drawn = {path for r in report.results for path in r.pictures}
@@ -98,38 +147,7 @@ def derive(project: Project, series: Series, languages: Languages, report: Build
             result.entries[index] = replace(result.entries[index], page_pictures=(), thumbnails=())
         else:
             result.pictures_made += 1
-    for folder in (PAGES, THUMBNAILS):
-        _remove_unexpected(output / folder, "*.png", keep)
-
-    edition = edition_date(series, report)
-    planned = plan_bundles(series, result.entries, output, edition) if edition else []
-    digests = {}
-    for bundle in planned:
-        size, digests[bundle.path] = bundles.write(bundle, edition)  # type: ignore[arg-type]
-        result.bundles.append((bundle, size))
-    _remove_unexpected(output / BUNDLES, f"{series.file_prefix}-*.zip", {b.path for b in planned})
-
-    pages = Pages(project.templates, project.styles, series, languages)
-    catalogue = output / CATALOGUE
-    fonts = write_webfonts(project.styles, output)
-    write_atomically(catalogue, pages.catalogue(result.entries, result.bundles, output, fonts).encode("utf-8"))
-
-    files: dict[str, Any] = {
-        "bundles": [
-            {
-                "language": bundle.language,
-                "path": bundle.path.relative_to(output).as_posix(),
-                "files": [name for name, _ in sorted(bundle.members)],
-                "bytes": size,
-                "sha256": digests[bundle.path],
-            }
-            for bundle, size in result.bundles
-        ],
-        "catalogue": CATALOGUE,
-    }
-    write_manifest(output, manifest_json(series, result.entries, files, edition, output))
-    result.seconds = time.perf_counter() - started
-    return result
+    return keep
 
 
 def describe(result: OutputsReport, output: Path) -> list[str]:
@@ -154,21 +172,29 @@ def describe(result: OutputsReport, output: Path) -> list[str]:
 # --- `python build.py announce` ------------------------------------------------------------------
 
 
-def announce(project: Project, series: Series, languages: Languages, sheets: list[Sheet]) -> list[str]:
-    """Write the announcement of each sheet, in HTML and plain text; return the lines that tell what was done."""
+def announce(
+    project: Project, series: Series, languages: Languages, sheets: list[Sheet]
+) -> tuple[list[str], set[Path]]:
+    """Write the announcement of each sheet, in HTML and plain text; return the lines that tell what was done, and
+    the files written."""
     pages = Pages(project.templates, project.styles, series, languages)
-    folder = project.output / ANNOUNCEMENTS
+    names = series.names(project.output)
     lines = []
+    written = set()
     for sheet in sheets:
-        pdf = project.output / sheet.lang / series.pdf_name(sheet)
+        pdf = names.pdf(sheet.name)
         small = min(thumbnails.thumbnails(project.output, pdf), key=lambda t: t.width).path
         texts = pages.announcement(
-            sheet, pdf if pdf.is_file() else None, small if small.is_file() and pdf.is_file() else None, folder
+            sheet,
+            pdf if pdf.is_file() else None,
+            small if small.is_file() and pdf.is_file() else None,
+            project.output / ANNOUNCEMENTS,
         )
         for suffix, text in texts.items():
-            target = folder / f"{pdf.stem}.{suffix}"
+            target = names.announcement(sheet.name, suffix)
             write_atomically(target, text.encode("utf-8"))
+            written.add(target)
             lines.append(f"wrote   {shown_path(target)}")
         if not small.is_file():
             lines.append(f"  no picture of page 1 yet: build the sheet first to show it ({shown_path(small)})")
-    return lines
+    return lines, written

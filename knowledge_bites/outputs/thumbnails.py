@@ -23,6 +23,8 @@ def make(pdf: Path, pdf_sha256: str, pictures: tuple[Picture, ...]) -> str | Non
     """Draw the pictures of a PDF from its file; return what went wrong, if anything."""
     try:
         draw(pdf, pdf_sha256, pictures)
+    except OSError as error:  # a full disk, a folder that cannot be written
+        return f"{error.filename or 'a picture'} cannot be written ({error.strerror or error})"
     except Exception as error:  # a PDF pdfium cannot read stays a problem of that PDF; the others are drawn
         return f"{type(error).__name__}: {error}"
     return None

@@ -23,8 +23,8 @@ from pathlib import Path
 import fontTools
 
 from ..files import relative_link, write_atomically
+from ..names import FONTS
 
-FOLDER = "fonts"
 FAMILY = "Lato"
 # The faces the catalogue uses (styles/catalogue.css): regular text, bold, and black for the big headings.
 FACES = (("Lato-Regular.ttf", 400), ("Lato-Bold.ttf", 700), ("Lato-Black.ttf", 900))
@@ -90,13 +90,14 @@ def _webfont(source: Path, key: str) -> bytes:
 def _cache_folder() -> Path:
     """Return the user's cache folder for converted fonts (named by the content they come from)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "knowledge-bites" / FOLDER
+    return Path(base) / "knowledge-bites" / FONTS
 
 
-def write_webfonts(styles: Path, output: Path) -> list[WebFont]:
+def write_webfonts(styles: Path, output: Path) -> tuple[list[WebFont], Path]:
     """Write the brand's faces as WOFF2 files (and the font licence) to output/fonts/, converting only those whose
-    source changed; remove font files no longer used. Return the faces the catalogue page links to."""
-    folder = output / FOLDER
+    source changed. Return the faces the catalogue page links to, and the licence's file. (The output stage removes
+    the build's font files that are no longer used.)"""
+    folder = output / FONTS
     fonts = []
     for name, weight in FACES:
         source = styles / "fonts" / name
@@ -107,9 +108,7 @@ def write_webfonts(styles: Path, output: Path) -> list[WebFont]:
             write_atomically(target, _webfont(source, key))
         fonts.append(WebFont(target, weight))
     write_atomically(folder / LICENCE, (styles / "fonts" / LICENCE).read_bytes())
-    for stale in set(folder.glob("*.woff2")) - {font.path for font in fonts}:
-        stale.unlink()
-    return fonts
+    return fonts, folder / LICENCE
 
 
 def font_faces(fonts: list[WebFont], page_folder: Path) -> str:
@@ -119,4 +118,3 @@ def font_faces(fonts: list[WebFont], page_folder: Path) -> str:
         f'src: url("{relative_link(font.path, page_folder)}") format("woff2"); }}'
         for font in fonts
     )
-

@@ -20,6 +20,7 @@ from ..session import Outcome, Reporter
 from .view import View, sheet_notes
 
 if TYPE_CHECKING:
+    from ..record import Record
     from ..sources import Series
 
 Message = str | None  # a JSON message for the tabs; None ends their streams
@@ -95,10 +96,10 @@ class Relay(Reporter):
         self.terminal.begin(changed)
         self.hub.change(lambda view: _status(view, view.begin(changed)))
 
-    def loaded(self, series: Series) -> None:
-        self.terminal.loaded(series)
+    def loaded(self, series: Series, record: Record | None) -> None:
+        self.terminal.loaded(series, record)
         notes = sheet_notes(series)
-        self.hub.change(lambda view: view.loaded(series, notes))  # told with the sheets to print, right after
+        self.hub.change(lambda view: view.loaded(series, notes, record))  # told with the sheets to print, next
 
     def start(self, to_build: int, up_to_date: int) -> None:
         self.terminal.start(to_build, up_to_date)

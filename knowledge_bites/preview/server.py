@@ -9,6 +9,7 @@ own assets and the files under output/, and has no endpoint that writes.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import threading
 import time
@@ -25,6 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import freshness
 from ..pipeline import Options
 from ..project import Project
 from ..session import EXIT_USAGE, Reporter, build_once, watch
@@ -124,14 +126,25 @@ class Plain:
         await self.app(scope, receive, send_plain)
 
 
+def is_loopback(host: str) -> bool:
+    """Tell whether an address to listen on is this computer's own only (127.0.0.1, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def allowed_hosts(host: str) -> list[str]:
     """Return the host names a request may be addressed to: this computer's own, and `host` (with every name of
-    this computer when `host` means all its addresses)."""
-    names = {LOOPBACK, "localhost", host}
+    this computer when `host` means all its addresses). An IPv6 address is written in brackets in a request."""
+    names = {LOOPBACK, "localhost", "[::1]", f"[{host}]" if ":" in host else host}
     if host in ("0.0.0.0", "::"):
         names |= {socket.gethostname(), socket.getfqdn()}
         with suppress(OSError):
-            names |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+            addresses = {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None)}
+            names |= {f"[{address}]" if ":" in address else address for address in addresses}
     return sorted(names)
 
 
@@ -155,7 +168,7 @@ def serve(project: Project, options: Options, reporter: Reporter, *, host: str |
     import uvicorn
 
     address = host or LOOPBACK
-    if host is not None and host not in (LOOPBACK, "localhost"):
+    if host is not None and not is_loopback(host):
         reporter.line(
             f"warning: --host {host}: the preview is open to other computers on the network, and shows "
             "every sheet; use it only on a network you trust"
@@ -187,9 +200,9 @@ def serve(project: Project, options: Options, reporter: Reporter, *, host: str |
     reporter.line(f"preview at http://{shown}:{bound}/  (Ctrl-C to stop)")
     relay = Relay(reporter, hub)
     try:  # until Ctrl-C or another stop signal, which the command turns into KeyboardInterrupt
-        stamp = project.stamp()
+        stamp = freshness.stamp(project)
         with Workers(project, options.limits) as workers:  # kept ready between builds, as under --watch
-            build_once(project, options, relay, workers=workers, shortcut=False)
+            build_once(project, options, relay, workers=workers, shortcut=False, long_running=True)
             return watch(project, options, relay, stamp=stamp, workers=workers)
     finally:
         hub.close()  # ends the tabs' event streams, so that the server stops at once

@@ -16,11 +16,13 @@ from urllib.parse import quote
 from babel import Locale
 
 from ..files import relative_path
+from ..freshness import intact
+from ..names import SourceName
 from ..pipeline import SheetResult
 from ..printing.job import Fit
 from ..printing.pictures import page_pictures, thumbnails
 from ..problems import Problem
-from ..project import PRACTICE_FILE, Project
+from ..project import Project
 from ..record import Record
 
 if TYPE_CHECKING:
@@ -96,9 +98,9 @@ class SheetView:
 
 def sheet_key(source: Path) -> str:
     """Return the key of the sheet a source file holds, from its name alone (a source that did not load has no
-    Sheet): `07-pre-departure-assistance-morocco.en`."""
-    match = PRACTICE_FILE.match(source.name)
-    return f"{int(match['number']):02d}-{match['slug']}.{match['lang']}" if match else source.name
+    Sheet): `07-pre-departure-assistance-morocco.en`; or the file's name, when it is not a practice's."""
+    name = SourceName.parse(source.name)
+    return name.key if name else source.name
 
 
 def sheet_notes(series: Series) -> dict[str, list[Note]]:
@@ -112,8 +114,8 @@ def sheet_notes(series: Series) -> dict[str, list[Note]]:
     in_progress = {p.lang for p in series.translations.languages if p.in_progress}
     keys: dict[int, list[str]] = {}
     for source in [s.source for s in series.sheets] + list(series.failed_sources):
-        if match := PRACTICE_FILE.match(source.name):
-            keys.setdefault(int(match["number"]), []).append(sheet_key(source))
+        if name := SourceName.parse(source.name):
+            keys.setdefault(name.number, []).append(name.key)
     notes: dict[str, list[Note]] = {}
     for state in series.translations.states:
         if state.status == "out of date":
@@ -161,12 +163,13 @@ class View:
         self.building = True
         self.changed = [self.shown(path) for path in changed]
 
-    def loaded(self, series: Series, notes: Mapping[str, Sequence[Note]]) -> None:
-        """Take the sheets, titles and source problems of the series just loaded; keep what is known of each PDF."""
+    def loaded(self, series: Series, notes: Mapping[str, Sequence[Note]], record: Record | None) -> None:
+        """Take the sheets, titles and source problems of the series just loaded; keep what is known of each PDF
+        (from the build record as the build found it)."""
         self.error = []
         self.series_name = series.settings.series_name[series.settings.reference_language]
         self.languages = language_names(series)
-        record = Record.load(self.project.output).sheets
+        recorded = record.sheets if record is not None else {}
         by_source: dict[Path, list[Problem]] = {}
         for problem in series.problems:
             by_source.setdefault(problem.path, []).append(problem)
@@ -176,8 +179,8 @@ class View:
         for sheet in series.sheets:
             found.append(self._sheet(sheet.key, sheet.source, sheet.meta.number, sheet.lang, sheet.meta.title))
         for source in sorted(failed - {sheet.source for sheet in series.sheets}):
-            match = PRACTICE_FILE.match(source.name)
-            number, lang = (int(match["number"]), match["lang"]) if match else (None, None)
+            name = SourceName.parse(source.name)
+            number, lang = (name.number, name.lang) if name else (None, None)
             key = sheet_key(source)
             known = self.sheets.get(key)
             found.append(self._sheet(key, source, number, lang, known.title if known else None))
@@ -191,12 +194,14 @@ class View:
             if source in failed:
                 # Its text did not load or did not pass the checks: how it was laid out last says nothing of it.
                 view = replace(view, status="failed", building=False, layout_problems=(), fit=None)
-            if view.pdf is None and (known := record.get(view.key)) is not None:
+            if (
+                view.pdf is None
+                and (known := recorded.get(view.key)) is not None
+                and intact(self.project.output, known)
+            ):
+                status = view.status if view.status != "new" else "ok"
                 pdf = self.project.output / known.pdf
-                if pdf.is_file():
-                    fit = Fit(known.room) if known.room is not None else view.fit
-                    status = view.status if view.status != "new" else "ok"
-                    view = replace(view, pdf=pdf, sha256=known.sha256, fit=fit, status=status)
+                view = replace(view, pdf=pdf, sha256=known.sha256, fit=known.fit or view.fit, status=status)
             sheets[view.key] = view
         self.sheets = sheets
 

@@ -103,4 +103,3 @@ def describe_off_page(item: OffPage) -> str:
     return (
         f"'{shown}' runs {item.over_mm:.0f} mm past the edge of {where} on page {item.page}: break it up or shorten it"
     )
-

@@ -79,6 +79,7 @@ class SheetResult:
     sha256: str = ""
     fit: Fit | None = None  # how full its two pages are, when it was laid out
     pictures: tuple[Path, ...] = ()  # pictures of its pages drawn with the PDF (none when they were already current)
+    code: str = ""  # the version of the code that printed it (freshness.code_version), told by the worker
 
 
 def peak_memory_mb() -> float:

@@ -11,8 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..files import write_atomically
-from ..record import input_files
+from ..files import FileState, input_files, state_of, write_atomically
 from .engine import import_weasyprint
 from .profiles import DEFAULT_PROFILE, note_languages, profile
 
@@ -74,7 +73,7 @@ class Printer:
             )
         self.setup_refused = list(self.fetcher.refused)
         self.image_cache: dict = {}
-        self.image_files: dict[str, tuple[int, int] | None] = {}  # size and time of each cached image's file
+        self.image_files: dict[str, FileState | None] = {}  # the state of each cached image's file
 
     def layout(self, html: str, base_url: str, css: str = "") -> tuple[Document, list[logging.LogRecord]]:
         """Lay out one sheet, with `css` after the stylesheet if given; return the document and what WeasyPrint
@@ -124,13 +123,9 @@ class Printer:
         return len(data), hashlib.sha256(data).hexdigest()
 
 
-def _file_state(url: str) -> tuple[int, int] | None:
-    """Return the size and modification time of the file behind a file: address, or None if it is gone."""
-    try:
-        info = Path(unquote(urlsplit(url).path)).stat()
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns
+def _file_state(url: str) -> FileState | None:
+    """Return the state of the file behind a file: address, or None if it is gone."""
+    return state_of(Path(unquote(urlsplit(url).path)))
 
 
 _printers: dict[tuple[object, ...], Printer] = {}
@@ -139,8 +134,8 @@ _printers: dict[tuple[object, ...], Printer] = {}
 def printer_for(styles_dir: Path, asset_roots: list[Path], pdf_profile: str = DEFAULT_PROFILE) -> Printer:
     """Return this process's printer for these styles: the one it already has while the stylesheet, fonts and
     logo are unchanged (a worker prints many sheets, under --watch over many builds), or a new one."""
-    # Names, sizes and times of the styles' files tell an edit apart, without reading the fonts for every sheet.
-    styles = tuple((path, (stat := path.stat()).st_size, stat.st_mtime_ns) for path in input_files(styles_dir))
+    # Names and states of the styles' files tell an edit apart, without reading the fonts for every sheet.
+    styles = tuple((path, state_of(path)) for path in input_files(styles_dir))
     key = (styles_dir, tuple(asset_roots), pdf_profile, styles)
     if key not in _printers:
         _printers.clear()  # one set-up per process: the styles it was made from changed

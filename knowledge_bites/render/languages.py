@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -28,17 +29,27 @@ def catalog_path(locales: Path, lang: str) -> Path:
     return locales / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def load_translations(locales: Path, lang: str, *, reference: bool) -> tuple[gettext.NullTranslations, list[Problem]]:
-    """Compile a language's .po catalog in memory; report labels that will fall back to English."""
+def load_translations(
+    locales: Path, lang: str, *, reference: bool
+) -> tuple[gettext.NullTranslations, list[Problem], str]:
+    """Compile a language's .po catalog in memory; report labels that will fall back to English. Return the
+    labels, the problems and the SHA-256 of the catalog's bytes as read ("" when there is none)."""
     path = catalog_path(locales, lang)
-    if not path.exists():
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
         if reference:
-            return gettext.NullTranslations(), []
-        return gettext.NullTranslations(), [
-            Problem(path, None, None, f"no catalog for language '{lang}': every label falls back to English", "warning")
-        ]
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=None, domain=DOMAIN)
+            return gettext.NullTranslations(), [], ""
+        return (
+            gettext.NullTranslations(),
+            [
+                Problem(
+                    path, None, None, f"no catalog for language '{lang}': every label falls back to English", "warning"
+                )
+            ],
+            "",
+        )
+    catalog = read_po(BytesIO(raw), locale=None, domain=DOMAIN)
     problems = [
         Problem(
             path,
@@ -53,7 +64,7 @@ def load_translations(locales: Path, lang: str, *, reference: bool) -> tuple[get
     buffer = BytesIO()
     write_mo(buffer, catalog)  # fuzzy entries are left out, so they fall back to English
     buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN), problems
+    return Translations(fp=buffer, domain=DOMAIN), problems, hashlib.sha256(raw).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -64,14 +75,15 @@ class Language:
     locale: Locale
     translations: gettext.NullTranslations
     country_names: dict[str, str]
+    catalog_digest: str = ""  # SHA-256 of its catalog as compiled: an input of its sheets
 
     @classmethod
     def for_series(cls, settings: SeriesSettings, code: str, locales: Path) -> tuple[Language, list[Problem]]:
         """Build the language `code` of the series, with the problems of its catalog."""
         reference = code == settings.reference_language
-        translations, problems = load_translations(locales, code, reference=reference)
+        translations, problems, digest = load_translations(locales, code, reference=reference)
         locale = Locale.parse(settings.languages[code])
-        return cls(code, locale, translations, dict(settings.country_names.get(code, {}))), problems
+        return cls(code, locale, translations, dict(settings.country_names.get(code, {})), digest), problems
 
     def gettext(self, message: str) -> str:
         """Translate a label."""
@@ -133,6 +145,11 @@ class Languages:
             if any(p.severity == "warning" for p in found):
                 falling_back.add(code)
         return cls(by_code, tuple(problems), frozenset(falling_back))
+
+    @property
+    def catalogs(self) -> dict[str, str]:
+        """Return the digest of each language's catalog as compiled for this build."""
+        return {code: language.catalog_digest for code, language in self.by_code.items()}
 
     def __getitem__(self, code: str) -> Language:
         return self.by_code[code]

@@ -51,7 +51,7 @@ def check_across(
         for lang in settings.languages:
             # A language in progress lacks practices on purpose: the build sums it up in one line instead.
             if lang not in langs and (reference.slug, lang) not in renumbered and not settings.in_progress(lang):
-                twin = reference.source.with_name(f"{reference.meta.number:02d}-{reference.slug}.{lang}.md")
+                twin = reference.source.with_name(reference.name.twin(lang).file_name)
                 if twin in unreadable:
                     continue  # it exists, and its own errors are reported
                 problems.append(
@@ -115,8 +115,7 @@ def _number_disagreements(
     for sheet in sheets:
         if sheet.lang == reference_language:
             continue
-        stem = sheet.source.name.removesuffix(f".{sheet.lang}.md")
-        if sheet.source.with_name(f"{stem}.{reference_language}.md") in unreadable:
+        if sheet.source.with_name(sheet.name.twin(reference_language).file_name) in unreadable:
             continue  # its own reference file failed to load: another practice with the same slug is not it
         references = [s for s in sheets if s.slug == sheet.slug and s.lang == reference_language]
         if references and sheet.meta.number not in {r.meta.number for r in references}:

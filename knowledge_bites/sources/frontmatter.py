@@ -11,6 +11,8 @@ from .yamltext import YamlError
 MAX_SOURCE_BYTES = 1_000_000  # a two-page sheet is a few KB of text; anything this big is the wrong file
 # Line breaks other programs write (Windows, old Mac, Word's manual line break, Unicode separators):
 # all become "\n", so that every line number (ours, YAML's, Markdown's) counts the same lines.
+# Characters that print as nothing and that no editor means to write (a NUL, an escape): a sign of a damaged file.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 
 
@@ -49,7 +51,12 @@ def decode(raw: bytes) -> str:
         raise YamlError(
             line, f"not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}): save the file as UTF-8"
         ) from None
-    return _LINE_BREAKS.sub("\n", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    if control := _CONTROL.search(text):  # in the front matter or in the text: no sheet can print it
+        line = text.count("\n", 0, control.start()) + 1
+        code = f"U+{ord(control[0]):04X}"
+        raise YamlError(line, f"invisible control character {code} (often pasted from another program): delete it")
+    return text
 
 
 def split_front_matter(text: str) -> tuple[str, int, str, int]:

@@ -18,10 +18,15 @@ from xml.etree import ElementTree
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from ..files import FileState, state_of
+
 # A printed sheet needs at most about 2,500 pixels across; a camera photo has 12 to 50 megapixels.
 # Past this, decoding would only cost memory and time (or be a decompression bomb), so the header decides.
 MAX_PIXELS = 60_000_000
 MAX_BYTES = 30_000_000
+# The smallest JPEG of a given size there can be is one of a single flat colour: about 0.003 bytes a pixel, grey and
+# progressive. A file with a tenth of that cannot hold its pixels.
+MIN_JPEG_BYTES_PER_PIXEL = 0.0003
 RASTER_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF", "WEBP": "WebP"}
 SVG_NS = "{http://www.w3.org/2000/svg}"
 _URL_ATTRIBUTES = {"href", "src", "{http://www.w3.org/1999/xlink}href"}
@@ -40,6 +45,12 @@ def resolve(reference: str, content_root: Path, *, url: bool = False) -> Path:
     shown = reference.strip()
     if not shown:
         raise ImageError("no image file given")
+    if not shown.isprintable():
+        shown = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in shown)
+        raise ImageError(f"'{shown}' has an invisible control character in it: write the file's path as it is")
+    if "\\" in shown:
+        fixed = shown.replace("\\", "/")
+        raise ImageError(f"'{shown}' has backslashes: write image paths with forward slashes, e.g. {fixed}")
     parts = urlsplit(shown)
     if parts.scheme in ("http", "https"):
         raise ImageError(f"'{shown}' is a web address and was not fetched: save the image under content/ instead")
@@ -48,6 +59,8 @@ def resolve(reference: str, content_root: Path, *, url: bool = False) -> Path:
     if parts.scheme and len(parts.scheme) > 1:
         raise ImageError(f"'{shown}' is not a file inside the project and was not read: give a path under content/")
     path_text = unquote(parts.path) if url else shown
+    if not path_text.isprintable():  # `%00`: a NUL is in no file's name
+        raise ImageError(f"'{shown}' names a file with an invisible control character: write the file's path as it is")
     if path_text.startswith(("/", "\\")) or parts.scheme:
         raise ImageError(f"'{shown}' is an absolute path and was not read: give the path relative to content/")
     root = content_root.resolve()
@@ -69,15 +82,15 @@ def resolve(reference: str, content_root: Path, *, url: bool = False) -> Path:
 
 def check(path: Path) -> str | None:
     """Return what is wrong with the image file at `path` (already resolved), or None if it can be printed."""
-    try:
-        info = path.stat()
-    except OSError as error:
-        return f"cannot be read ({error.strerror or error})"
-    return _check_cached(path, info.st_mtime_ns, info.st_size)
+    state = state_of(path)
+    if state is None:
+        return "cannot be read (it is missing, or not a regular file)"
+    return _check_cached(path, state)  # checked once per version of the file (under --watch, once per edit)
 
 
 @lru_cache(maxsize=256)
-def _check_cached(path: Path, mtime_ns: int, size: int) -> str | None:
+def _check_cached(path: Path, state: FileState) -> str | None:
+    size = state.size
     if size > MAX_BYTES:
         return f"the file is {size / 1e6:.0f} MB; images may be at most {MAX_BYTES / 1e6:.0f} MB: scale it down"
     if size == 0:
@@ -130,6 +143,12 @@ def _check_raster_data(data: bytes) -> str | None:
             )
         if width == 0 or height == 0:
             return "the image has no pixels"
+        if image.format == "JPEG" and len(data) < width * height * MIN_JPEG_BYTES_PER_PIXEL:
+            # libjpeg fills in grey what a cut-short file lacks, and tells only in a warning Pillow does not pass on
+            return (
+                f"the JPEG file declares {width:,} × {height:,} pixels but holds only {len(data):,} bytes: it is "
+                "damaged or cut short: copy or export it again"
+            )
         try:
             if image.format == "JPEG":
                 image.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # all the data, an eighth of the pixels

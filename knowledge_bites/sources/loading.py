@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,12 +12,12 @@ from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ValidationError
 
 from ..locations import Locator, Section
+from ..names import OutputNames, SourceName, file_prefix
 from ..problems import Problem, SeriesConfigError
-from ..project import PRACTICE_FILE, file_prefix, pdf_file_name
 from . import images
 from .across import check_across, translation_problems
 from .errors import did_you_mean, location, model_problems
-from .frontmatter import decode, read_source, read_text, split_front_matter
+from .frontmatter import decode, read_source, split_front_matter
 from .markdown import Body, convert
 from .schema import PracticeMeta, SeriesSettings
 from .translations import Translations, track
@@ -40,15 +41,21 @@ class Sheet:
     images: tuple[Path, ...]  # every file of the content folder the sheet shows: its photo, then those in its text
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)  # file line of each front-matter key
     version: str = ""  # the version of the file's text (sources/versions.py), which its translations record
+    digest: str = ""  # SHA-256 of the file's bytes as loaded: the build fingerprints what it read, not the disk
 
     def line_of(self, name: str) -> int | None:
         """Return the file line of a front-matter field."""
         return self.field_lines.get(name)
 
     @property
+    def name(self) -> SourceName:
+        """Return the name of its source: number, slug and language."""
+        return SourceName(self.meta.number, self.slug, self.lang)
+
+    @property
     def key(self) -> str:
-        """Return the identifier of the sheet, e.g. `10-afghanistan-smes.es`."""
-        return f"{self.meta.number:02d}-{self.slug}.{self.lang}"
+        """Return the identifier of the sheet, e.g. `10-smes-former-returnees-afghanistan.es`."""
+        return self.name.key
 
     def locator(self) -> Locator:
         """Return what finds a piece of printed text in this sheet's source, as plain data for a worker process."""
@@ -69,6 +76,7 @@ class Series:
     # other sheets keep listing them while the mistake is fixed.
     kept_titles: dict[str, dict[int, str]] = field(default_factory=dict)
     translations: Translations = field(default_factory=Translations)  # where each translation stands
+    settings_digest: str = ""  # SHA-256 of series.yaml as loaded
 
     def other_practices(self, sheet: Sheet) -> list[tuple[int, str, str]]:
         """Return the (number, title, language of the title) a sheet lists as other practices: the nearest first."""
@@ -100,9 +108,9 @@ class Series:
         """Return how the series' file names start: its short name in the reference language, `knowledge-bites`."""
         return file_prefix(self.settings.short_name[self.settings.reference_language])
 
-    def pdf_name(self, sheet: Sheet) -> str:
-        """Return the file name of a sheet's PDF, e.g. `knowledge-bites-10-afghanistan-smes-es.pdf`."""
-        return pdf_file_name(self.file_prefix, sheet.meta.number, sheet.slug, sheet.lang)
+    def names(self, output: Path) -> OutputNames:
+        """Return where the files of this series are written in an output folder."""
+        return OutputNames(output, self.file_prefix)
 
 
 def _plain(value: Any) -> Any:
@@ -112,8 +120,14 @@ def _plain(value: Any) -> Any:
 
 def load_settings(path: Path) -> SeriesSettings:
     """Load and check series.yaml; raise SeriesConfigError listing every problem."""
+    return _load_settings(path)[0]
+
+
+def _load_settings(path: Path) -> tuple[SeriesSettings, str]:
+    """Load and check series.yaml; return the settings and the SHA-256 of the bytes they were read from."""
     try:
-        doc = parse_yaml(read_text(path))
+        raw = read_source(path)
+        doc = parse_yaml(decode(raw))
     except FileNotFoundError:
         raise SeriesConfigError([Problem(path, None, None, "series settings not found")]) from None
     except YamlError as problem:
@@ -148,13 +162,13 @@ def load_settings(path: Path) -> SeriesSettings:
             )
     if problems:
         raise SeriesConfigError(problems)
-    return settings
+    return settings, hashlib.sha256(raw).hexdigest()
 
 
 def load_series(root: Path) -> Series:
     """Load content/series.yaml and every practice under content/practices, checking them all."""
-    settings = load_settings(root / "series.yaml")
-    series = Series(root=root, settings=settings)
+    settings, digest = _load_settings(root / "series.yaml")
+    series = Series(root=root, settings=settings, settings_digest=digest)
     practices = root / "practices"
     # Hidden files (".03-x.en.md.swp", macOS "._03-x.en.md") are an editor's or a system's, not practices.
     candidates = (
@@ -186,12 +200,10 @@ def load_sheet(
 ) -> tuple[Sheet | None, list[Problem]]:
     """Load one practice file; return the sheet (None if unusable) and its problems."""
     content_root = content_root or path.parent.parent
-    match = PRACTICE_FILE.match(path.name)
-    if not match:
-        return None, [
-            Problem(path, None, None, "file name must look like NN-slug.LANG.md, e.g. 01-cash-for-work-guinea.en.md")
-        ]
-    lang = match["lang"]
+    name = SourceName.parse(path.name)
+    if name is None:
+        return None, [Problem(path, None, None, SourceName.problem(path.name))]
+    lang = name.lang
     if lang not in settings.languages:
         known = ", ".join(settings.languages)
         return None, [
@@ -215,13 +227,13 @@ def load_sheet(
     except ValidationError as error:
         return None, sorted(model_problems(error, doc, path, PracticeMeta), key=lambda p: p.line or 0)
     problems = []
-    if meta.number != int(match["number"]):
+    if meta.number != name.number:
         problems.append(
             Problem(
                 path,
                 doc.line_of(("number",)),
                 "number",
-                f"{meta.number} does not match the number in the file name ({int(match['number'])})",
+                f"{meta.number} does not match the number in the file name ({name.number})",
             )
         )
     for index, region in enumerate(meta.regions):
@@ -245,7 +257,7 @@ def load_sheet(
     sheet = Sheet(
         path,
         lang,
-        match["slug"],
+        name.slug,
         meta,
         body,
         body_line,
@@ -255,6 +267,7 @@ def load_sheet(
         shown,
         lines,
         version_of(raw),
+        hashlib.sha256(raw).hexdigest(),
     )
     return sheet, problems
 

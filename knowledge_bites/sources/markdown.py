@@ -21,9 +21,11 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from ..limits import CONVERSION_LIMIT
 from ..locations import Section
 from ..problems import Problem
 from . import images
+from .shape import ConversionTimeoutError, shape_problems, time_limit
 
 # What the Markdown body may contain once sanitised; everything else is removed.
 ALLOWED_TAGS = {
@@ -65,6 +67,7 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"https", "http", "mailto", "file"}  # file: only for images, checked below
 # Raw HTML whose content is code or a foreign document, not text: removed together with what it holds.
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "noscript", "template"}
+SHOWN_ONE_BY_ONE = 5  # removals told one line each; the rest of the same kind are counted in one more line
 _LINK = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*>")
 _COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
@@ -139,7 +142,7 @@ class _Safety(Treeprocessor):
             for child in list(parent):
                 if child.tag != "img":
                     continue
-                src = child.get("src", "")
+                src = _as_written(child.get("src", ""))
                 if not child.get("alt", "").strip():
                     self.missing_alt.append(src)
                 try:
@@ -159,6 +162,14 @@ class _Safety(Treeprocessor):
             if meaningful and not meaningful.startswith("</"):
                 with_content = any(tag.lower() in DROPPED_WITH_CONTENT for _, tag in _TAG.findall(meaningful))
                 self.raw.append((meaningful, with_content))
+
+
+_ESCAPED = re.compile(f"{markdown.util.STX}([0-9]+){markdown.util.ETX}")
+
+
+def _as_written(src: str) -> str:
+    """Return an address as the writer wrote it: Markdown keeps a backslash escape (`\\.`) as a placeholder."""
+    return _ESCAPED.sub(lambda match: "\\" + chr(int(match[1])), src)
 
 
 def _neutralise(fragment: str) -> str:
@@ -203,7 +214,17 @@ def convert(source: Path, body: str, body_line: int, content_root: Path) -> Body
     if cached is not None and all(_resolved(use.src, content_root) == (use.file, use.error) for use in cached.images):
         _converted.move_to_end(key)
         return cached
-    converted = _convert(source, body, body_line, content_root)
+    if shape := shape_problems(source, body, body_line):
+        return Body("", (), (), tuple(shape))
+    try:
+        with time_limit():
+            converted = _convert(source, body, body_line, content_root)
+    except ConversionTimeoutError:
+        message = (
+            f"converting the text took longer than {CONVERSION_LIMIT:g} s and was stopped: look for a long paragraph "
+            "with many brackets or markup signs, and split or simplify it"
+        )
+        return Body("", (), (), (Problem(source, body_line, None, message),))
     _converted[key] = converted
     if len(_converted) > _CACHE_SIZE:
         _converted.popitem(last=False)
@@ -223,13 +244,17 @@ def _convert(source: Path, body: str, body_line: int, content_root: Path) -> Bod
     raw = md.convert(body)
     safety = processors.safety
     problems = []
-    for text, with_content in safety.raw:
+    for text, with_content in safety.raw[:SHOWN_ONE_BY_ONE]:
         shown = " ".join(text.split())
         shown = shown if len(shown) <= 60 else shown[:59] + "…"
         how = "removed with its content" if with_content else "removed, keeping its text"
         message = f"raw HTML is not allowed in the text and was {how}: {shown}"
         problems.append(Problem(source, line_of(body, body_line, text), None, message, "warning"))
-    for href in safety.dropped_links:
+    if more := safety.raw[SHOWN_ONE_BY_ONE:]:  # one line for the rest: a pasted web page has thousands of tags
+        first = line_of(body, body_line, more[0][0])
+        message = f"raw HTML is not allowed in the text: {len(more):,} more pieces of it were removed as well"
+        problems.append(Problem(source, first, None, message, "warning"))
+    for href in safety.dropped_links[:SHOWN_ONE_BY_ONE]:
         problems.append(
             Problem(
                 source,
@@ -239,6 +264,10 @@ def _convert(source: Path, body: str, body_line: int, content_root: Path) -> Bod
                 "warning",
             )
         )
+    if more_links := safety.dropped_links[SHOWN_ONE_BY_ONE:]:
+        first = line_of(body, body_line, more_links[0])
+        message = f"{len(more_links):,} more links were removed as well (use https: or mailto:)"
+        problems.append(Problem(source, first, None, message, "warning"))
     # Screen readers read an image's alternative text; the sheets are PDF/UA, so an image without one is an error.
     for src in safety.missing_alt:
         problems.append(

@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from ..names import MAX_NUMBER
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -188,6 +190,7 @@ class PracticeMeta(_Strict):
 
     number: StrictInt = Field(
         ge=1,
+        le=MAX_NUMBER,
         description="The practice number in the series; the same in every language. "
         "It must match the number in the file name.",
     )

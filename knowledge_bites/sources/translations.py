@@ -11,17 +11,16 @@ still out of date, and its state says that what changed is unknown, and why.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..files import shown_path
-from ..project import PRACTICE_FILE
+from ..names import SourceName
 from .frontmatter import read_source
 from .schema import SeriesSettings
-from .versions import FIELD, TranslationCommandError, old_texts, set_version, version_of, what_changed
+from .versions import FIELD, TranslationCommandError, old_texts, what_changed
 from .yamltext import YamlError
 
 if TYPE_CHECKING:
@@ -175,11 +174,7 @@ def track(
     and its translations are judged once it can be. Files are read only through the sheets that loaded."""
     reference = settings.reference_language
     loaded = {(sheet.meta.number, sheet.lang): sheet for sheet in sheets}
-    unreadable = {
-        (int(match["number"]), match["lang"]): path
-        for path in failed_sources
-        if (match := PRACTICE_FILE.match(path.name))
-    }
+    unreadable = {(name.number, name.lang): path for path in failed_sources if (name := SourceName.parse(path.name))}
     originals = {number: sheet for (number, lang), sheet in sorted(loaded.items()) if lang == reference}
     states: list[TranslationState] = []
     for lang in settings.languages:
@@ -196,10 +191,8 @@ def track(
             elif (number, lang) in unreadable:
                 states.append(TranslationState(number, lang, "unreadable", unreadable[(number, lang)], original.source))
             else:
-                name = re.sub(r"\.[^.]+\.md$", f".{lang}.md", original.source.name)
-                states.append(
-                    TranslationState(number, lang, "missing", original.source.with_name(name), original.source)
-                )
+                twin = original.source.with_name(original.name.twin(lang).file_name)
+                states.append(TranslationState(number, lang, "missing", twin, original.source))
     recorded = {
         (s.number, s.lang): loaded[(s.number, s.lang)].meta.translated_from for s in states if s.status == "out of date"
     }
@@ -242,48 +235,3 @@ def _explain(
                 why = f"nothing to translate: {name} has changed only in spacing, line breaks or comments"
         explained.append(replace(state, changes=changes or (), why=why))
     return explained
-
-
-# --- Starting a translation, and recording that one follows its reference ------------------------------
-
-
-def mark(translations: Translations, number: int, lang: str) -> TranslationState:
-    """Record that a translation follows its reference file as it is now; return its state before."""
-    state = _state(translations, number, lang)
-    if state.status == "missing":
-        raise TranslationCommandError(
-            f"practice #{number} has no '{lang}' translation to mark ({state.source.name}); "
-            f"start one with: python build.py translations --start {number} --lang {lang}"
-        )
-    if state.status == "unreadable":
-        raise TranslationCommandError(f"{state.source.name} cannot be read: python build.py --check says why")
-    set_version(state.source, version_of(_read(state.reference)))
-    return state
-
-
-def start(translations: Translations, number: int, lang: str) -> TranslationState:
-    """Start a translation as a copy of its reference file that records the version it copies; return its state."""
-    state = _state(translations, number, lang)
-    if state.status != "missing" or state.source.exists():
-        raise TranslationCommandError(
-            f"{state.source.name} already exists: translate it there, then mark it with: {state.mark_command()}"
-        )
-    text = _read(state.reference)
-    set_version(state.source, version_of(text), text)
-    return state
-
-
-def _state(translations: Translations, number: int, lang: str) -> TranslationState:
-    if lang == translations.reference:
-        raise TranslationCommandError(f"'{lang}' is the reference language: its files translate no other file")
-    state = translations.state(number, lang)
-    if state is None:
-        raise TranslationCommandError(f"no practice #{number} in the '{translations.reference}' files to translate")
-    return state
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return read_source(path)
-    except (OSError, YamlError) as error:
-        raise TranslationCommandError(f"{path.name}: {getattr(error, 'message', None) or error}") from None

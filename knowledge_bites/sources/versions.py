@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..files import write_atomically
+from ..files import rewrite
 from .frontmatter import decode, read_source, split_front_matter
 from .markdown import Body, convert
 from .schema import PracticeMeta
@@ -194,10 +194,12 @@ def set_version(path: Path, version: str, text: bytes | None = None) -> None:
             f"{path.name}: the version line cannot be written into its front matter; "
             "fix it (python build.py --check), then try again"
         )
-    write_atomically(path, written)
+    rewrite(path, written)  # the writer's file stays theirs: its permissions, links and every other byte
 
 
 _FIELD_LINE = re.compile(rb"^" + FIELD.encode() + rb"\s*:")
+# A comment after the value, which the new line keeps: `translated_from: "4c5a…"  # checked by Ana`.
+_COMMENT = re.compile(rb"""^[^:]*:\s*(?:"[^"]*"|'[^']*'|[^\s#]*)(\s+#.*?)?\s*$""")
 _NUMBER_LINE = re.compile(rb"^number\s*:")
 
 
@@ -216,7 +218,9 @@ def with_version(raw: bytes, version: str) -> bytes:
     entry = f'{FIELD}: "{version}"'.encode()
     for index in range(1, end):
         if _FIELD_LINE.match(lines[index]):
-            lines[index] = entry + (lines[index][len(lines[index].rstrip(b"\r\n")) :] or ending)
+            content = lines[index].rstrip(b"\r\n")
+            comment = match[1] if (match := _COMMENT.match(content)) and match[1] else b""
+            lines[index] = entry + comment + (lines[index][len(content) :] or ending)
             return b"".join(lines)
     after = next((i + 1 for i in range(1, end) if _NUMBER_LINE.match(lines[i])), 1)
     lines.insert(after, entry + ending)
