@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from knowledge_bites.project import Project
-from knowledge_bites.render.languages import Language, load_translations
+from knowledge_bites.render.languages import Language, load_labels
 from knowledge_bites.sources import PartialDate, Period
 
 from .conftest import ROOT
@@ -104,7 +104,7 @@ def test_every_label_has_a_translators_comment_and_the_template_catalog_is_curre
 @pytest.mark.parametrize("lang", ["es", "fr"])
 def test_every_label_is_translated_with_its_placeholders(root, lang):
     labels = extracted_labels(root)
-    translations, problems, _ = load_translations(LOCALES, lang, reference=False)
+    translations, problems, _ = load_labels(LOCALES, lang, reference=False)
     assert problems == []
     messages = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog(lang) if m.id}
     assert sorted(str(key) for key in set(labels) - set(messages)) == []
@@ -140,7 +140,7 @@ def test_missing_translation_falls_back_to_english_and_is_reported(tmp_path, roo
     catalog = tmp_path / "es" / "LC_MESSAGES" / "messages.po"
     catalog.parent.mkdir(parents=True)
     catalog.write_text(source.replace('msgstr "Cifras clave"', 'msgstr ""'), encoding="utf-8")
-    translations, problems, _ = load_translations(tmp_path, "es", reference=False)
+    translations, problems, _ = load_labels(tmp_path, "es", reference=False)
     assert translations.gettext("Key figures") == "Key figures"
     assert translations.gettext("Region") == "Región"
     assert [p.message for p in problems] == ['missing translation of "Key figures": English is used']
@@ -148,5 +148,5 @@ def test_missing_translation_falls_back_to_english_and_is_reported(tmp_path, roo
 
 
 def test_a_language_without_catalog_is_reported(tmp_path):
-    _, problems, _ = load_translations(tmp_path, "fr", reference=False)
+    _, problems, _ = load_labels(tmp_path, "fr", reference=False)
     assert [p.message for p in problems] == ["no catalog for language 'fr': every label falls back to English"]

@@ -34,10 +34,11 @@ def test_a_sheet_over_its_time_limit_fails_alone(scratch, tmp_path):
     assert not list((tmp_path / "out").rglob("*.pdf"))
 
 
-def test_a_worker_over_its_memory_limit_fails_its_sheet_and_the_build_goes_on(scratch, tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])  # one worker process is a worker process too, under the same limit
+def test_a_worker_over_its_memory_limit_fails_its_sheet_and_the_build_goes_on(scratch, tmp_path, jobs):
     two_practices(scratch)
     status, log = run_build(
-        ROOT, "--content", str(scratch), "--output", str(tmp_path / "out"), "--jobs", "2", "--memory-limit", "60"
+        ROOT, "--content", str(scratch), "--output", str(tmp_path / "out"), "--jobs", jobs, "--memory-limit", "60"
     )
     assert status == 1
     failures = [line for line in log.splitlines() if line.startswith("  ")]

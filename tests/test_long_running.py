@@ -160,3 +160,17 @@ def test_a_change_to_the_code_under_watch_is_never_built_with_the_old_code(tmp_p
     assert status == 0 and "built 2, up to date 0" in log, log
     status, log = run_command(["--jobs", "2"], cwd=project, script=script)
     assert status == 0 and "nothing to do" in log, log
+
+
+def test_the_preview_on_the_ipv6_loopback_answers_its_own_address_without_a_warning(tmp_path):
+    project = project_with(tmp_path, PRACTICES[:1])
+    serve = Command([*folders(project), "serve", "--host", "::1", "--port", "0", "--jobs", "2"])
+    try:
+        serve.wait_for("watching ")
+        address = next(line.split()[2] for line in serve.lines if line.startswith("preview at "))
+        with urllib.request.urlopen(address, timeout=10) as answer:
+            status = answer.status
+    finally:
+        serve.stop()
+    assert address.startswith("http://[::1]:") and status == 200
+    assert "warning:" not in serve.text and "open to other computers" not in serve.text, serve.text

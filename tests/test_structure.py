@@ -131,7 +131,8 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
 
 
 def test_no_import_cycle():
-    graph = {name: imports(name, path, with_type_hints=False) for name, path in modules().items()}
+    """Imports made only for type hints count too: a circle of them is a circle of ideas all the same."""
+    graph = {name: imports(name, path, with_type_hints=True) for name, path in modules().items()}
     assert find_cycle(graph) == []
 
 

@@ -12,7 +12,7 @@ from ..files import relative_path, write_atomically
 from ..freshness import intact
 from ..names import MANIFEST, SourceName
 from ..pipeline import BuildReport, SheetResult
-from ..printing.job import Fit
+from ..printing.job import BUILT, FAILED, UP_TO_DATE, Fit
 from ..problems import Problem
 from ..project import Project
 from ..record import SheetRecord
@@ -22,7 +22,7 @@ from .thumbnails import Picture
 
 # Status of a sheet in the manifest. Results of the build map onto them; any result status other than "built"
 # and "failed" (an incremental build's "up to date", say) means the PDF on disk was kept as it was.
-BUILT, UP_TO_DATE, FAILED, NOT_IN_BUILD = "built", "up to date", "failed", "not in this build"
+NOT_IN_BUILD = "not in this build"  # beside the build's own words (printing/job.py): a sheet this build left alone
 
 
 @dataclass(frozen=True)
@@ -106,16 +106,8 @@ def collect(project: Project, report: BuildReport) -> list[SheetEntry]:
             kept = replace(entry, number=known.number, language=known.lang, last_good_title=known.title or None)
             entry = with_recorded_pdf(kept, project.output, known)
         entries.append(entry)
-    order = list(series.settings.languages)
-    return sorted(
-        entries,
-        key=lambda e: (
-            e.number is None,
-            e.number or 0,
-            order.index(e.language) if e.language in order else len(order),
-            str(e.source),
-        ),
-    )
+    order = series.settings.order
+    return sorted(entries, key=lambda e: (e.number is None, e.number or 0, order(e.language), str(e.source)))
 
 
 def sheet_record(entry: SheetEntry, output: Path, translation: TranslationState | None = None) -> dict[str, Any]:

@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import tinycss2
-from babel import Locale
 from jinja2 import Environment, select_autoescape
 from PIL import Image
 
 from ..files import relative_link
 from ..render.facts import series_facts, sheet_facts
-from ..render.languages import Language, Languages
+from ..render.languages import Language, Languages, language_name
 from ..render.templating import environment
 from ..sources import Series, Sheet
 from ..sources.translations import TranslationState
@@ -76,7 +75,7 @@ class Pages:
         for code in languages:
             self.envs[code] = environment(
                 templates,
-                languages[code].translations,
+                languages[code].labels,
                 "pages",
                 autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
                 keep_trailing_newline=True,
@@ -88,8 +87,7 @@ class Pages:
 
     def language_name(self, code: str, in_language: str) -> str:
         """Return the name of a language as written in another one: 'inglés', 'Spanish'."""
-        locale = Locale.parse(self.series.settings.languages[code])
-        return Locale(locale.language).get_display_name(self.languages[in_language].locale) or code
+        return language_name(self.series.settings, code, self.languages[in_language].locale)
 
     def render(self, lang: str, template: str, context: dict[str, Any]) -> str:
         """Render a template in one language."""
@@ -125,15 +123,14 @@ class Pages:
         self, lang: str, entries: list[SheetEntry], bundles: list[tuple[Bundle, int]], output: Path
     ) -> dict[str, Any]:
         language = self.languages[lang]
-        order = list(self.languages)
         translations = self.series.translations
         by_number: dict[int, list[SheetEntry]] = {}
         for entry in entries:
-            if entry.pdf and entry.title and entry.language in order and entry.number is not None:
+            if entry.pdf and entry.title and entry.language in self.languages and entry.number is not None:
                 by_number.setdefault(entry.number, []).append(entry)
         cards = []
         for number, group in sorted(by_number.items()):
-            group.sort(key=lambda e: order.index(e.language))  # type: ignore[arg-type]
+            group.sort(key=lambda e: self.series.settings.order(e.language))
             # A sheet whose source could not be read keeps its card with its last good PDF and title; the facts
             # the languages share come from a language that could be read.
             loaded = next((e.sheet for e in group if e.sheet is not None), None)

@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from babel import Locale
-
 from ..files import relative_path
 from ..freshness import intact
 from ..names import SourceName
@@ -24,12 +22,16 @@ from ..printing.pictures import page_pictures, thumbnails
 from ..problems import Problem
 from ..project import Project
 from ..record import Record
+from ..render.languages import language_name
 
 if TYPE_CHECKING:
     from ..session import Outcome
     from ..sources import Series
 
 OUTPUT_ROUTE = "/output"  # where the server serves the output folder
+# How the page shows a sheet (assets/preview.js styles each): its last build was good, had warnings, or failed; or
+# it has not been built yet.
+OK, WARNINGS, FAILED, NEW = "ok", "warnings", "failed", "new"
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class SheetView:
     lang: str | None
     title: str | None
     source: str  # as the writer finds it: content/practices/07-….en.md
-    status: str = "new"  # "ok", "warnings", "failed", or "new": not built yet
+    status: str = NEW  # OK, WARNINGS, FAILED, or NEW: not built yet
     building: bool = False  # being printed by the build under way
     source_problems: tuple[str, ...] = ()  # found when the sources were loaded and checked
     layout_problems: tuple[str, ...] = ()  # found when the sheet was last laid out
@@ -65,7 +67,7 @@ class SheetView:
     @property
     def current(self) -> bool:
         """Whether the pictures show the sheet as its sources are now."""
-        return self.status in ("ok", "warnings") and self.pdf is not None
+        return self.status in (OK, WARNINGS) and self.pdf is not None
 
     def as_json(self, project: Project) -> dict[str, Any]:
         output = project.output
@@ -111,7 +113,6 @@ def sheet_notes(series: Series) -> dict[str, list[Note]]:
     and only the reference-language sheet says so, quietly.
     """
     names = language_names(series)
-    in_progress = {p.lang for p in series.translations.languages if p.in_progress}
     keys: dict[int, list[str]] = {}
     for source in [s.source for s in series.sheets] + list(series.failed_sources):
         if name := SourceName.parse(source.name):
@@ -121,7 +122,7 @@ def sheet_notes(series: Series) -> dict[str, list[Note]]:
         if state.status == "out of date":
             notes.setdefault(sheet_key(state.source), []).append(Note("out-of-date", f"out of date: {state.why}"))
         elif state.status == "missing":
-            kind = "in-progress" if state.lang in in_progress else "missing"
+            kind = "in-progress" if series.settings.in_progress(state.lang) else "missing"
             for key in keys.get(state.number, []):
                 if kind == "missing" or key.endswith(f".{series.translations.reference}"):
                     notes.setdefault(key, []).append(Note(kind, f"no {names[state.lang]} version yet"))
@@ -130,10 +131,7 @@ def sheet_notes(series: Series) -> dict[str, list[Note]]:
 
 def language_names(series: Series) -> dict[str, str]:
     """Return the English name of each language of the series: the preview speaks English, as the build does."""
-    names = {}
-    for code, locale in series.settings.languages.items():
-        names[code] = Locale(Locale.parse(locale).language).get_display_name("en") or code  # en_GB: English
-    return names
+    return {code: language_name(series.settings, code) for code in series.settings.languages}
 
 
 @dataclass
@@ -173,7 +171,6 @@ class View:
         by_source: dict[Path, list[Problem]] = {}
         for problem in series.problems:
             by_source.setdefault(problem.path, []).append(problem)
-        order = list(series.settings.languages)
         found: list[SheetView] = []
         failed = set(series.failed_sources)
         for sheet in series.sheets:
@@ -184,7 +181,7 @@ class View:
             key = sheet_key(source)
             known = self.sheets.get(key)
             found.append(self._sheet(key, source, number, lang, known.title if known else None))
-        found.sort(key=lambda v: (v.number is None, v.number or 0, order.index(v.lang) if v.lang in order else 99))
+        found.sort(key=lambda v: (v.number is None, v.number or 0, series.settings.order(v.lang)))
         sheets = {}
         for view in found:
             source = self.project.root / view.source
@@ -193,13 +190,13 @@ class View:
             )
             if source in failed:
                 # Its text did not load or did not pass the checks: how it was laid out last says nothing of it.
-                view = replace(view, status="failed", building=False, layout_problems=(), fit=None)
+                view = replace(view, status=FAILED, building=False, layout_problems=(), fit=None)
             if (
                 view.pdf is None
                 and (known := recorded.get(view.key)) is not None
                 and intact(self.project.output, known)
             ):
-                status = view.status if view.status != "new" else "ok"
+                status = view.status if view.status != NEW else OK
                 pdf = self.project.output / known.pdf
                 view = replace(view, pdf=pdf, sha256=known.sha256, fit=known.fit or view.fit, status=status)
             sheets[view.key] = view
@@ -225,13 +222,13 @@ class View:
             return None
         problems = self.lines(result.problems)
         if result.status == "failed":
-            view = replace(view, status="failed", building=False, layout_problems=problems, fit=result.fit or view.fit)
+            view = replace(view, status=FAILED, building=False, layout_problems=problems, fit=result.fit or view.fit)
         elif result.status in ("built", "up to date"):
             # A source with an error does not reach the printer: what it was told at loading can only be warnings.
             warned = problems or view.source_problems
             view = replace(
                 view,
-                status="warnings" if warned else "ok",
+                status=WARNINGS if warned else OK,
                 building=False,
                 layout_problems=problems if result.status == "built" else view.layout_problems,
                 fit=result.fit or view.fit,

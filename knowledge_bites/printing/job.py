@@ -18,7 +18,12 @@ from ..locations import Locator, Section
 from ..problems import Problem
 from .pictures import Picture
 
+# What happened to a sheet in a build: the words the build's lines, the manifest and the preview use.
 Status = Literal["built", "up to date", "failed", "checked"]
+BUILT: Status = "built"
+UP_TO_DATE: Status = "up to date"
+FAILED: Status = "failed"
+CHECKED: Status = "checked"
 # A suggested cut errs on the side of enough: the estimate, plus this share, rounded up to ten words.
 CUT_MARGIN = 0.08
 

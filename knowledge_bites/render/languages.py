@@ -29,7 +29,7 @@ def catalog_path(locales: Path, lang: str) -> Path:
     return locales / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def load_translations(
+def load_labels(
     locales: Path, lang: str, *, reference: bool
 ) -> tuple[gettext.NullTranslations, list[Problem], str]:
     """Compile a language's .po catalog in memory; report labels that will fall back to English. Return the
@@ -67,13 +67,20 @@ def load_translations(
     return Translations(fp=buffer, domain=DOMAIN), problems, hashlib.sha256(raw).hexdigest()
 
 
+def language_name(settings: SeriesSettings, code: str, in_locale: Locale | str = "en") -> str:
+    """Return the name of one of the series' languages, in a locale: 'Spanish', 'inglés' (the language alone: the
+    name of en_GB is 'English')."""
+    locale = Locale.parse(settings.languages[code])
+    return Locale(locale.language).get_display_name(in_locale) or code
+
+
 @dataclass(frozen=True)
 class Language:
     """Formatting of labels, dates, numbers and country names in one sheet language."""
 
     code: str
     locale: Locale
-    translations: gettext.NullTranslations
+    labels: gettext.NullTranslations  # the labels of its catalog, compiled (gettext calls them translations)
     country_names: dict[str, str]
     catalog_digest: str = ""  # SHA-256 of its catalog as compiled: an input of its sheets
 
@@ -81,13 +88,13 @@ class Language:
     def for_series(cls, settings: SeriesSettings, code: str, locales: Path) -> tuple[Language, list[Problem]]:
         """Build the language `code` of the series, with the problems of its catalog."""
         reference = code == settings.reference_language
-        translations, problems, digest = load_translations(locales, code, reference=reference)
+        labels, problems, digest = load_labels(locales, code, reference=reference)
         locale = Locale.parse(settings.languages[code])
-        return cls(code, locale, translations, dict(settings.country_names.get(code, {})), digest), problems
+        return cls(code, locale, labels, dict(settings.country_names.get(code, {})), digest), problems
 
     def gettext(self, message: str) -> str:
         """Translate a label."""
-        return self.translations.gettext(message)
+        return self.labels.gettext(message)
 
     def date(self, value: date) -> str:
         """Format a full date: '15 de marzo de 2021'."""

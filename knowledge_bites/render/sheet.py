@@ -35,7 +35,7 @@ class Renderer:
         self._envs: dict[str, Environment] = {
             code: environment(
                 templates,
-                languages[code].translations,
+                languages[code].labels,
                 "sheet",
                 autoescape=select_autoescape(default=True, default_for_string=True),
             )

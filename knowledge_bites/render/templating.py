@@ -22,8 +22,8 @@ def bytecode_cache(kind: str) -> BytecodeCache | None:
         return None
 
 
-def environment(templates: Path, translations: NullTranslations, kind: str, **options: Any) -> Environment:
-    """Return an environment that reads `templates`, shows labels through `translations` and fails on unknown names."""
+def environment(templates: Path, labels: NullTranslations, kind: str, **options: Any) -> Environment:
+    """Return an environment that reads `templates`, shows the catalog's `labels` and fails on unknown names."""
     env = Environment(
         loader=FileSystemLoader(templates),
         undefined=StrictUndefined,
@@ -33,5 +33,5 @@ def environment(templates: Path, translations: NullTranslations, kind: str, **op
         bytecode_cache=bytecode_cache(kind),
         **options,
     )
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(labels, newstyle=True)  # type: ignore[attr-defined]
     return env

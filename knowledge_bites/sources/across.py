@@ -3,33 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..problems import Problem
 from .schema import Period, SeriesSettings
-from .translations import FIELD, Translations
-
-if TYPE_CHECKING:
-    from .loading import Sheet
+from .sheet import Sheet
+from .translations import missing_version
 
 # Facts the languages of a practice must agree on, besides its number and the values of its key figures.
 TWIN_FIELDS = ("countries", "regions", "published", "period")
 
 
-def check_across(
-    sheets: list[Sheet], settings: SeriesSettings, *, unreadable: Collection[Path] = ()
-) -> tuple[list[Sheet], list[Path], list[Problem]]:
-    """Check numbering and agreement between languages; return the sheets that pass, the sources that fail and
-    the problems found (errors and warnings). `unreadable` are the sources that failed to load: they exist, and
-    their own errors say what is wrong with them."""
+@dataclass(frozen=True)
+class Agreement:
+    """What the checks across languages found: the sheets that pass, the sources that fail, the problems, and the
+    (number, language) of each translation that exists under another number than its reference's."""
+
+    sheets: list[Sheet]
+    failed: list[Path]
+    problems: list[Problem]
+    renumbered: frozenset[tuple[int, str]]
+
+
+def check_across(sheets: list[Sheet], settings: SeriesSettings, *, unreadable: Collection[Path] = ()) -> Agreement:
+    """Check numbering and agreement between languages. `unreadable` are the sources that failed to load: they
+    exist, and their own errors say what is wrong with them. (A translation that is missing is the translation
+    state's to tell: sources/translations.py.)"""
     problems: list[Problem] = []
     bad: set[Path] = set()
-    renumbered: set[tuple[str, str]] = set()  # (slug, language) of translations that exist, but disagree
+    renumbered: set[tuple[int, str]] = set()
     for sheet, reference in _number_disagreements(sheets, settings.reference_language, unreadable):
         problems.append(_disagreement(sheet, reference, "number"))
         bad.add(sheet.source)
-        renumbered.add((sheet.slug, sheet.lang))
+        renumbered.add((reference.meta.number, sheet.lang))
     by_number: dict[int, dict[str, list[Sheet]]] = {}
     for sheet in sheets:
         if sheet.source not in bad:
@@ -48,21 +56,10 @@ def check_across(
         (group,) = by_slug.values()
         langs = {s.lang: s for s in group}
         reference = langs.get(settings.reference_language) or group[0]
-        for lang in settings.languages:
-            # A language in progress lacks practices on purpose: the build sums it up in one line instead.
-            if lang not in langs and (reference.slug, lang) not in renumbered and not settings.in_progress(lang):
-                twin = reference.source.with_name(reference.name.twin(lang).file_name)
-                if twin in unreadable:
-                    continue  # it exists, and its own errors are reported
-                problems.append(
-                    Problem(
-                        reference.source,
-                        None,
-                        None,
-                        f"no '{lang}' version ({twin.name}); the other languages are still built",
-                        "warning",
-                    )
-                )
+        if settings.reference_language not in langs:  # a translation of no reference file
+            twin = reference.source.with_name(reference.name.twin(settings.reference_language).file_name)
+            if twin not in unreadable:  # when it exists, its own errors are reported
+                problems.append(missing_version(reference.source, settings.reference_language, twin))
         for sheet in group:
             if sheet is reference:
                 continue
@@ -75,36 +72,8 @@ def check_across(
             if ours != theirs:
                 problems.append(_disagreement(sheet, reference, "key_figures"))
                 bad.add(sheet.source)
-    return [s for s in sheets if s.source not in bad], sorted(bad), problems
-
-
-def translation_problems(translations: Translations, sheets: list[Sheet]) -> list[Problem]:
-    """Report each translation that is out of date with its reference file: a warning in a complete language
-    (so that --strict fails it), a note in a language in progress; and a reference file that claims to translate."""
-    in_progress = {p.lang for p in translations.languages if p.in_progress}
-    problems = [
-        Problem(
-            state.source,
-            state.line,
-            FIELD,
-            f"out of date: {state.why}; {state.advice()}",
-            "note" if state.lang in in_progress else "warning",
-        )
-        for state in translations.states
-        if state.status == "out of date"
-    ]
-    problems += [
-        Problem(
-            sheet.source,
-            sheet.line_of(FIELD),
-            FIELD,
-            f"'{sheet.lang}' is the reference language, whose files translate no other file: remove this line",
-            "warning",
-        )
-        for sheet in sheets
-        if sheet.lang == translations.reference and sheet.meta.translated_from is not None
-    ]
-    return problems
+    kept = [s for s in sheets if s.source not in bad]
+    return Agreement(kept, sorted(bad), problems, frozenset(renumbered))
 
 
 def _number_disagreements(

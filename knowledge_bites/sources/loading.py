@@ -6,61 +6,22 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from ..locations import Locator, Section
 from ..names import OutputNames, SourceName, file_prefix
 from ..problems import Problem, SeriesConfigError
 from . import images
-from .across import check_across, translation_problems
+from .across import check_across
 from .errors import did_you_mean, location, model_problems
 from .frontmatter import decode, read_source, split_front_matter
 from .markdown import Body, convert
 from .schema import PracticeMeta, SeriesSettings
-from .translations import Translations, track
+from .sheet import Sheet
+from .translations import Translations, track, translation_problems
 from .versions import version_of
 from .yamltext import YamlDocument, YamlError, parse_yaml
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One practice in one language, validated and converted, ready to render."""
-
-    source: Path
-    lang: str
-    slug: str
-    meta: PracticeMeta
-    body: str  # the Markdown text, as written
-    body_line: int  # file line where the Markdown body starts
-    html: str  # the body as sanitised HTML sections
-    sections: tuple[Section, ...]
-    photo_file: Path | None  # the photo's file, checked to be inside the content folder
-    images: tuple[Path, ...]  # every file of the content folder the sheet shows: its photo, then those in its text
-    field_lines: dict[str, int] = field(default_factory=dict, compare=False)  # file line of each front-matter key
-    version: str = ""  # the version of the file's text (sources/versions.py), which its translations record
-    digest: str = ""  # SHA-256 of the file's bytes as loaded: the build fingerprints what it read, not the disk
-
-    def line_of(self, name: str) -> int | None:
-        """Return the file line of a front-matter field."""
-        return self.field_lines.get(name)
-
-    @property
-    def name(self) -> SourceName:
-        """Return the name of its source: number, slug and language."""
-        return SourceName(self.meta.number, self.slug, self.lang)
-
-    @property
-    def key(self) -> str:
-        """Return the identifier of the sheet, e.g. `10-smes-former-returnees-afghanistan.es`."""
-        return self.name.key
-
-    def locator(self) -> Locator:
-        """Return what finds a piece of printed text in this sheet's source, as plain data for a worker process."""
-        fields = tuple((name, self.line_of(name), " ".join(str(_plain(value)).split())) for name, value in self.meta)
-        return Locator(fields, self.body, self.body_line)
 
 
 @dataclass
@@ -111,11 +72,6 @@ class Series:
     def names(self, output: Path) -> OutputNames:
         """Return where the files of this series are written in an output folder."""
         return OutputNames(output, self.file_prefix)
-
-
-def _plain(value: Any) -> Any:
-    """Return a front-matter value as plain data (models as dicts), to search its text."""
-    return value.model_dump() if isinstance(value, BaseModel) else value
 
 
 def load_settings(path: Path) -> SeriesSettings:
@@ -186,12 +142,15 @@ def load_series(root: Path) -> Series:
     # Translation state follows every source that loaded, also one that disagrees with its reference: it says
     # what changed in the reference, such as the key figure a translation lacks.
     loaded, unreadable = list(series.sheets), list(series.failed_sources)
-    series.sheets, failed, problems = check_across(series.sheets, settings, unreadable=unreadable)
-    series.problems.extend(problems)
-    series.failed_sources.extend(failed)
+    agreement = check_across(series.sheets, settings, unreadable=unreadable)
+    series.sheets = agreement.sheets
+    series.problems.extend(agreement.problems)
+    series.failed_sources.extend(agreement.failed)
     series.translations = track(settings, loaded, unreadable, root)
-    series.problems.extend(translation_problems(series.translations, loaded))
-    series.sheets.sort(key=lambda s: (s.meta.number, list(settings.languages).index(s.lang)))
+    series.problems.extend(
+        translation_problems(series.translations, loaded, failed=agreement.failed, renumbered=agreement.renumbered)
+    )
+    series.sheets.sort(key=lambda s: (s.meta.number, settings.order(s.lang)))
     return series
 
 

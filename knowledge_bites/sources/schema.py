@@ -306,6 +306,11 @@ class SeriesSettings(_Strict):
         """Return the language whose files are the reference for the others."""
         return next(iter(self.languages))
 
+    def order(self, lang: str | None) -> int:
+        """Return where a language comes in the series' order (the reference first); an unknown one comes last."""
+        codes = list(self.languages)
+        return codes.index(lang) if lang in codes else len(codes)
+
     def in_progress(self, lang: str) -> bool:
         """Return whether a language is still being translated (listed in `languages_in_progress`)."""
         return lang in self.languages_in_progress

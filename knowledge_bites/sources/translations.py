@@ -11,20 +11,20 @@ still out of date, and its state says that what changed is unknown, and why.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from ..files import shown_path
 from ..names import SourceName
+from ..problems import Problem
 from .frontmatter import read_source
 from .schema import SeriesSettings
+from .sheet import Sheet
 from .versions import FIELD, TranslationCommandError, old_texts, what_changed
 from .yamltext import YamlError
-
-if TYPE_CHECKING:
-    from .loading import Sheet
 
 __all__ = ["FIELD", "LanguageProgress", "TranslationCommandError", "TranslationState", "Translations", "track"]
 
@@ -235,3 +235,58 @@ def _explain(
                 why = f"nothing to translate: {name} has changed only in spacing, line breaks or comments"
         explained.append(replace(state, changes=changes or (), why=why))
     return explained
+
+
+def translation_problems(
+    translations: Translations,
+    sheets: list[Sheet],
+    *,
+    failed: Collection[Path] = (),
+    renumbered: Collection[tuple[int, str]] = (),
+) -> list[Problem]:
+    """Report each translation that is out of date with its reference file: a warning in a complete language
+    (so that --strict fails it), a note in a language in progress; each translation a complete language lacks (a
+    warning on its reference file); and a reference file that claims to translate.
+
+    `failed` are the sources that did not pass the checks across languages (a translation is not missing
+    beside a reference file that fails), `renumbered` the (number, language) of translations that exist under
+    another number, which their own errors tell."""
+    in_progress = {p.lang for p in translations.languages if p.in_progress}
+    problems = [
+        Problem(
+            state.source,
+            state.line,
+            FIELD,
+            f"out of date: {state.why}; {state.advice()}",
+            "note" if state.lang in in_progress else "warning",
+        )
+        for state in translations.states
+        if state.status == "out of date"
+    ]
+    problems += [
+        missing_version(state.reference, state.lang, state.source)
+        for state in translations.states
+        if state.status == "missing"
+        and state.lang not in in_progress  # a language in progress lacks practices on purpose: one line sums it up
+        and state.reference not in failed
+        and (state.number, state.lang) not in renumbered
+    ]
+    problems += [
+        Problem(
+            sheet.source,
+            sheet.line_of(FIELD),
+            FIELD,
+            f"'{sheet.lang}' is the reference language, whose files translate no other file: remove this line",
+            "warning",
+        )
+        for sheet in sheets
+        if sheet.lang == translations.reference and sheet.meta.translated_from is not None
+    ]
+    return problems
+
+
+def missing_version(source: Path, lang: str, twin: Path) -> Problem:
+    """Return the warning that a practice has no file in a language: on the file it has (`source`)."""
+    return Problem(
+        source, None, None, f"no '{lang}' version ({twin.name}); the other languages are still built", "warning"
+    )
