@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TextIO
 
 from .files import shown_path
+from .importing.options import TEXTS as IMPORT_TEXTS
+from .importing.options import add_options as add_import_options
 from .pipeline import Options, SheetResult
 from .project import Project
 from .session import EXIT_OK, EXIT_SIGNAL, EXIT_USAGE, Reporter, build_once, load_checked, watch
@@ -147,6 +149,7 @@ def parser() -> argparse.ArgumentParser:
         help="start the translation of these practices as a copy of the reference file that records its version, "
         "e.g. --start 9 --lang fr",
     )
+    add_import_options(_command(commands, "import", **IMPORT_TEXTS))
     return p
 
 
@@ -271,6 +274,10 @@ def run_command(args: argparse.Namespace, project: Project, progress: Progress) 
         return announce(project, progress, number=args.number, languages=args.lang)
     if args.command == "translations":
         return translations(project, progress, languages=args.lang, mark=args.mark, start=args.start)
+    if args.command == "import":
+        from .importing.command import run
+
+        return run(project.content, progress.line, args)
     options = Options(
         languages=tuple(args.lang),
         only=tuple(args.only),
