@@ -459,3 +459,84 @@ def test_a_comment_before_the_first_heading_takes_no_room(tmp_path):
     body = convert(tmp_path / "x.md", "<!-- a note\nfor the writer -->\n\n## Context\n\nText.\n", 20, tmp_path)
     assert [section.title for section in body.sections] == ["Context"]
     assert "intro" not in body.html and body.problems == ()
+
+
+# --- Real Word documents: from python-docx's test suite (tests/word/python-docx/, MIT licence) ----------------
+
+REAL = ROOT / "tests" / "word" / "python-docx"
+
+
+@pytest.mark.parametrize(
+    ("name", "notes", "text"),
+    [
+        (
+            "having-images.docx",
+            [
+                "5 pictures without a description: write one in the brackets of each ![](images/…), the words a screen "
+                "reader says in its place"
+            ],
+            ["![](images/01-en-1-having-images.png)", "![](images/01-en-3-having-images.png)"],
+        ),
+        (
+            "par-hyperlinks.docx",
+            [
+                f"link “{text}” to http://{site}/ became plain text: only https: and mailto: links are kept"
+                for text, site in [
+                    ("awesome hyperlink", "yahoo.com"),
+                    ("the first one", "google.com"),
+                    ("second one", "python.org"),
+                    ("third", "yahoo.com"),
+                ]
+            ],
+            ["Three hyperlinks: the first one here, the second one, and the third."],
+        ),
+        (
+            "comments-rich-para.docx",
+            [
+                "comment left out: Steve Canny: “Text with hyperlink https://google.com embedded.” (on “Some text "
+                "worthy of note.”)",
+                "comment left out: “Text with inline image in the middle.” (on “Other text worthy of note.”)",
+                "comment left out: “Text with character style.” (on “Paragraph 5”)",
+                "comment left out: “Paragraph with Heading 2 paragraph style.” (on “Paragraph 6”)",
+            ],
+            ["Some text worthy of note.\n\nOther document text.\n\nOther text worthy of note.\n\nParagraph 5"],
+        ),
+        (
+            "tbl-cell-access.docx",
+            [f"table {n}: merged cells were split; each one's text is in its first cell" for n in (2, 3, 4)],
+            ["| 4   |     | 6   |\n|     |     | 9   |"],
+        ),
+        (
+            "blk-paras-and-tables.docx",
+            [
+                "table 1 was left out: none of its cells holds text",
+                "table 3: cells with several paragraphs, a list or a table became one line",
+                "table 4 was left out: none of its cells holds text",
+                "the page headers and footers were left out: “Copyright Page-number / Left-side Right-side”",
+            ],
+            ["| Text before; Table Between; Text after |", "Lorem ipsum dolor sit amet, consectetur adipiscing elit."],
+        ),
+    ],
+)
+def test_real_word_documents_import_with_what_did_not_carry_over(scratch, name, notes, text):
+    before = digest(scratch)
+    status, lines = imported(scratch, REAL / name)
+    assert status == 0, lines
+    assert [line.split(": note: ", 1)[1] for line in lines if ": note: " in line] == notes
+    (source,) = (scratch / "practices").glob("01-*.en.md")  # the first practice of an empty series
+    assert f"practices/{source.name}" not in before
+    assert all(piece in source.read_text(encoding="utf-8") for piece in text)
+
+
+def test_a_real_word_document_builds_once_its_placeholders_are_filled(tmp_path, scratch):
+    assert imported(scratch, REAL / "having-images.docx", "--summary")[0] == 0
+    source = scratch / "practices" / "01-having-images.en.md"
+    fill_in(source, title='"Pictures from a Word document"', summary='"Five pictures, three files, from Word."')
+    fill_in(source, **FACTS_OF_SEVEN)
+    text = source.read_text(encoding="utf-8")
+    for n in (1, 2, 3):
+        text = text.replace(f"![](images/01-en-{n}-", f"![Picture {n} of the document](images/01-en-{n}-")
+    source.write_text(text, encoding="utf-8")
+    status, log = run_build(ROOT, "--content", str(scratch), "--output", str(tmp_path / "out"), "--only", "1")
+    assert status == 0, log
+    assert len(PdfReader(tmp_path / "out" / "en" / "knowledge-bites-01-having-images-en.pdf").pages) == 2

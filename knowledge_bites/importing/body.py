@@ -230,7 +230,8 @@ class _Walk:
                     for dc in range(colspan):
                         taken.add((r + dr, c + dc))
                 c += colspan
-        if not grid:
+        if not any(visible(cell) for cells in grid for cell in cells):
+            self.notes.append(f"table {self.tables} was left out: none of its cells holds text")
             return []
         if merged:
             self.notes.append(f"table {self.tables}: merged cells were split; each one's text is in its first cell")
