@@ -419,6 +419,13 @@ def test_a_document_too_large_and_one_that_is_not_there(tmp_path, scratch, monke
     assert digest(scratch) == before
 
 
+def test_a_picture_in_a_document_may_be_as_large_as_the_build_allows_no_more():
+    from knowledge_bites.sources import images
+
+    assert package.MAX_PART_BYTES == images.MAX_BYTES
+    assert package.PICTURE_FORMATS == {f".{kind.lower()}" for kind in images.RASTER_FORMATS} | {".jpg", ".svg"}
+
+
 def test_a_picture_linked_to_a_local_file_is_never_read(tmp_path, scratch):
     secret = tmp_path / "secret.png"
     secret.write_bytes(png(30, 30, (255, 0, 0)))

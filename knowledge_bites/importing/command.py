@@ -1,6 +1,7 @@
 """`python build.py import REPORT.docx`: a Word document into a practice source, with what is left to fill in.
 
-Everything is made in a temporary folder first and read there by the build's own checks (`load_sheet`, the
+pandoc reads the document in a thread of its own while the content model loads (half a second of imports). Then
+everything is made in a temporary folder first and read there by the build's own checks (`load_sheet`, the
 project's Markdown rules and its image checks), as any source is. Only then are the pictures and the source put
 into content/, so a refused document writes nothing. Each problem takes one line: `REPORT.docx: …` for the
 document, `file:line: field: …` for the source written.
@@ -11,22 +12,22 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..files import shown_path, write_atomically
 from ..problems import Problem, SeriesConfigError
-from ..sources import images
-from ..sources.frontmatter import split_front_matter
-from ..sources.loading import load_settings, load_sheet
-from ..sources.markdown import convert as check_markdown
-from ..sources.schema import SeriesSettings
 from .body import Converted, convert
 from .inventory import squeezed, take_inventory
 from .package import DocumentError, WordDocument, open_document
 from .pandoc import read_docx
-from .practice import Target, front_matter, notes_comment, plan
 from .tree import plain, title_of
+
+if TYPE_CHECKING:
+    from ..sources.schema import SeriesSettings
+    from .practice import Target
 
 OK, REFUSED = 0, 2  # the command line's exit statuses: done, or nothing written
 
@@ -55,19 +56,24 @@ def import_document(
 ) -> int:
     """Import a Word document into content/; return the exit status."""
     shown = shown_path(document.absolute())
+    reading = _Reading(document)
+    from ..sources.loading import load_settings  # the content model loads while pandoc reads
+    from .practice import plan
+
     try:
         settings = load_settings(content / "series.yaml")
     except SeriesConfigError as error:
+        reading.join()  # pandoc ends with the command, whatever else goes wrong
         for problem in error.problems:
             say(str(problem.shown_from(Path.cwd())))
         return REFUSED
     lang = lang or settings.reference_language
     if lang not in settings.languages:
+        reading.join()
         say(f"import: unknown language {lang} (the series has {', '.join(settings.languages)})")
         return REFUSED
     try:
-        word = open_document(document)
-        tree = read_docx(word.repacked())
+        word, tree = reading.result()
         title, from_heading = title_of(tree)
         target = plan(
             content, lang, title=title, document=document, number=number, slug=slug, update=update, force=force
@@ -100,10 +106,38 @@ def import_document(
     return OK
 
 
+class _Reading(threading.Thread):
+    """Open and check a document, then let pandoc read it, in a thread: pandoc is a process of its own."""
+
+    def __init__(self, document: Path) -> None:
+        super().__init__(name="pandoc reads the document", daemon=True)
+        self.document = document
+        self.read: tuple[WordDocument, dict[str, Any]] | None = None
+        self.refusal: DocumentError | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            word = open_document(self.document)
+            self.read = word, read_docx(word.repacked())
+        except DocumentError as refusal:
+            self.refusal = refusal
+
+    def result(self) -> tuple[WordDocument, dict[str, Any]]:
+        """Return the checked document and pandoc's reading of it; raise DocumentError if it was refused."""
+        self.join()
+        if self.read is None:
+            raise self.refusal or DocumentError("the document could not be read")
+        return self.read
+
+
 def _stage(
     folder: Path, target: Target, converted: Converted, notes: list[str], name: str, settings_file: Path
 ) -> tuple[Path, str]:
     """Write the source and its pictures into a folder laid out as content/; check each picture as the build does."""
+    from ..sources import images
+    from .practice import front_matter, notes_comment
+
     shutil.copy(settings_file / "series.yaml", folder / "series.yaml")
     staged = folder / "practices" / target.source.name
     staged.parent.mkdir()
@@ -121,6 +155,10 @@ def _stage(
 
 def _checked(staged: Path, target: Target, settings: SeriesSettings) -> list[Problem]:
     """Return what the build says of the staged source, as lines about the source the import writes."""
+    from ..sources.frontmatter import split_front_matter
+    from ..sources.loading import load_sheet
+    from ..sources.markdown import convert as check_markdown
+
     sheet, problems = load_sheet(staged, settings, staged.parent.parent)
     if sheet is None:  # its front matter is not filled in yet: the text is still checked by the project's rules
         _, _, body, body_line = split_front_matter(staged.read_text(encoding="utf-8"))
