@@ -423,7 +423,8 @@ def test_a_picture_in_a_document_may_be_as_large_as_the_build_allows_no_more():
     from knowledge_bites.sources import images
 
     assert package.MAX_PART_BYTES == images.MAX_BYTES
-    assert package.PICTURE_FORMATS == {f".{kind.lower()}" for kind in images.RASTER_FORMATS} | {".jpg", ".svg"}
+    shown = {f".{kind.lower()}" for kind in images.RASTER_FORMATS} | {".jpg", ".svg"}
+    assert shown == package.PICTURE_FORMATS
 
 
 def test_a_picture_linked_to_a_local_file_is_never_read(tmp_path, scratch):
@@ -479,7 +480,7 @@ REAL = ROOT / "tests" / "word" / "python-docx"
         (
             "having-images.docx",
             [
-                "5 pictures without a description: write one in the brackets of each ![](images/…), the words a screen "
+                "3 pictures without a description: write one in the brackets of each ![](images/…), the words a screen "
                 "reader says in its place"
             ],
             ["![](images/01-en-1-having-images.png)", "![](images/01-en-3-having-images.png)"],
@@ -547,3 +548,14 @@ def test_a_real_word_document_builds_once_its_placeholders_are_filled(tmp_path, 
     status, log = run_build(ROOT, "--content", str(scratch), "--output", str(tmp_path / "out"), "--only", "1")
     assert status == 0, log
     assert len(PdfReader(tmp_path / "out" / "en" / "knowledge-bites-01-having-images-en.pdf").pages) == 2
+
+
+def test_a_picture_described_once_is_described_wherever_the_text_shows_it(tmp_path, scratch):
+    report = Report()
+    report.picture(png(), "Orientation session in Morocco")
+    report.paragraph("The same picture again:")
+    report.picture(png())  # Word keeps one file for both
+    status, lines = imported(scratch, report.save(tmp_path / "twice.docx"))
+    text = (scratch / "practices" / "01-twice.en.md").read_text(encoding="utf-8")
+    assert status == 0 and not [line for line in lines if "description" in line or "alternative" in line]
+    assert text.count("![Orientation session in Morocco](images/01-en-1-twice.png)") == 2

@@ -55,6 +55,7 @@ class _Walk:
     counts: Counter[str] = field(default_factory=Counter)
     comments: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    images: list[Node] = field(default_factory=list)  # every Image node made, to describe them all at the end
     tables: int = 0
     top_level: int = 1
 
@@ -146,9 +147,17 @@ class _Walk:
             self.by_part[part] = picture
         if description and not picture.description:
             picture.description = description
-        elif not description:
-            self.counts["undescribed"] += 1
-        return [node("Image", [["", [], []], [node("Str", description)] if description else [], [picture.file, ""]])]
+        image = node("Image", [["", [], []], [node("Str", description)] if description else [], [picture.file, ""]])
+        self.images.append(image)
+        return [image]
+
+    def described(self) -> None:
+        """Give each use of a picture without a description the one Word has for another use of it, if any."""
+        files = {picture.file: picture.description for picture in self.pictures}
+        for image in self.images:
+            _, alt, (file, _) = image["c"]
+            if not alt and files.get(file):
+                image["c"][1] = [node("Str", files[file])]
 
     # --- blocks -------------------------------------------------------------------------------------
 
@@ -277,6 +286,7 @@ def convert(
     levels = [b["c"][0] for b in blocks if b["t"] == "Header"]
     walk.top_level = min(levels, default=1)
     body = walk.blocks(blocks)
+    walk.described()
     first = None
     if summary:
         abstract = tree.get("meta", {}).get("abstract")
@@ -311,9 +321,9 @@ def _notes(walk: _Walk, subtitle: str) -> list[str]:
         )
     notes += [f"comment left out: {comment}" for comment in walk.comments]
     notes += walk.notes
-    if walk.counts["undescribed"]:
+    if undescribed := sum(1 for picture in walk.pictures if not picture.description):
         notes.append(
-            f"{_plural(walk.counts['undescribed'], 'picture')} without a description: write one in the brackets "
+            f"{_plural(undescribed, 'picture')} without a description: write one in the brackets "
             "of each ![](images/…), the words a screen reader says in its place"
         )
     notes += [f"link {link} became plain text: only https: and mailto: links are kept" for link in walk.links]

@@ -95,6 +95,12 @@ def import_document(
     except DocumentError as refusal:
         say(f"{shown}: {refusal}")
         return REFUSED
+    except RecursionError:
+        say(f"{shown}: lists or tables are nested too deeply inside each other to import: nothing was written")
+        return REFUSED
+    except OSError as error:  # the temporary folder could not be written
+        say(f"{shown}: could not be imported ({error.strerror or error}): nothing was written")
+        return REFUSED
     for problem in problems:
         say(str(problem.shown_from(Path.cwd())))
     left = sum(1 for p in problems if p.severity == "error")
