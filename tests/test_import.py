@@ -435,10 +435,12 @@ def test_a_picture_linked_to_a_local_file_is_never_read(tmp_path, scratch):
     report.linked_picture(secret.as_uri(), "A linked picture")
     status, lines = imported(scratch, report.save(tmp_path / "linked.docx"))
     assert status == 0
-    assert (
-        "linked.docx: note: a linked picture (file://secret.png) was not fetched: insert the picture itself "
-        "into the document" in lines
-    )  # (the test shows paths from the document's folder)
+    (note,) = [line for line in lines if "linked picture" in line]  # its address shortened if long
+    assert re.fullmatch(
+        r"linked\.docx: note: a linked picture \(file://.*\) was not fetched: insert the picture "
+        r"itself into the document",
+        note,
+    )
     assert not (scratch / "images").exists()
     assert "![" not in (scratch / "practices" / "01-linked.en.md").read_text(encoding="utf-8")
 

@@ -128,6 +128,8 @@ class _Reading(threading.Thread):
             self.read = word, read_docx(word.repacked())
         except DocumentError as refusal:
             self.refusal = refusal
+        except RecursionError:  # pandoc's reading nested deeper than Python reads it back
+            self.refusal = DocumentError("lists or tables are nested too deeply inside each other to import")
 
     def result(self) -> tuple[WordDocument, dict[str, Any]]:
         """Return the checked document and pandoc's reading of it; raise DocumentError if it was refused."""
