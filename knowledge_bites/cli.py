@@ -18,6 +18,8 @@ from typing import TextIO
 
 from .files import shown_path
 from .freshness import code_version, stamp
+from .importing.options import TEXTS as IMPORT_TEXTS
+from .importing.options import add_options as add_import_options
 from .limits import DEFAULTS, Limits
 from .names import MAX_NUMBER
 from .pipeline import Options, SheetResult
@@ -182,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
         help="start the translation of these practices as a copy of the reference file that records its version, "
         "e.g. --start 9 --lang fr",
     )
+    add_import_options(_command(commands, "import", **IMPORT_TEXTS))
     return p
 
 
@@ -311,6 +314,10 @@ def run_command(args: argparse.Namespace, project: Project, progress: Progress) 
         from .commands import translations
 
         return translations(project, progress, languages=args.lang, mark=args.mark, start=args.start)
+    if args.command == "import":
+        from .importing.command import run
+
+        return run(project.content, progress.line, args)
     options = Options(
         languages=tuple(args.lang),
         only=tuple(args.only),

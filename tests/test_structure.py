@@ -25,7 +25,8 @@ ALLOWED: dict[str, set[str]] = {
     "outputs": {"foundation", "sources", "render", "printing", "pipeline"},
     "session": {"foundation", "sources", "render", "printing", "pipeline", "outputs"},
     "preview": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session"},
-    "cli": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session", "preview"},
+    "importing": {"foundation", "sources"},  # a command that writes a source: it reads it as the build does
+    "cli": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session", "preview", "importing"},
 }
 TOP_LEVEL = {
     "__init__": "foundation",

@@ -102,6 +102,9 @@ class _Sections(Treeprocessor):
         self.found: list[tuple[str, str, int]] = []
         current: ElementTree.Element | None = None
         for child in children:
+            if current is None and self._removed(child):  # a comment before the first heading starts no section
+                root.append(child)
+                continue
             if child.tag in ("h1", "h2") or current is None:
                 heading = child.tag in ("h1", "h2")
                 if heading:
@@ -114,6 +117,12 @@ class _Sections(Treeprocessor):
             current.append(child)
             section_id, title, words = self.found[-1]
             self.found[-1] = (section_id, title, words + len("".join(child.itertext()).split()))
+
+    def _removed(self, child: ElementTree.Element) -> bool:
+        """Return whether an element only stands for raw HTML that the safety pass removed whole, such as a comment."""
+        match = markdown.util.HTML_PLACEHOLDER_RE.fullmatch((child.text or "").strip())
+        stash = self.md.htmlStash.rawHtmlBlocks
+        return child.tag == "p" and not len(child) and match is not None and not str(stash[int(match[1])]).strip()
 
 
 class _Safety(Treeprocessor):

@@ -21,6 +21,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -123,6 +124,17 @@ TextVersion = Annotated[str, BeforeValidator(_text_version)]
 
 
 # --- Practice front matter ---------------------------------------------------------------------
+
+# A value the writer has still to fill in, as `python build.py import` writes it for each fact a Word document does
+# not give: `countries: "TO FILL IN: ISO codes of the countries, e.g. [SN]"`. The build refuses it, saying what to
+# write: `countries: still to fill in: ISO codes of the countries, e.g. [SN]`.
+PLACEHOLDER = "TO FILL IN:"
+
+
+def _filled_in(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().upper().startswith(PLACEHOLDER):
+        raise ValueError(f"still to fill in: {value.strip()[len(PLACEHOLDER) :].strip()}")
+    return value
 
 
 class _Strict(BaseModel):
@@ -236,6 +248,11 @@ class PracticeMeta(_Strict):
         "build can say when that file changes. Written by `python build.py translations --start` and `--mark` "
         "(see [Adding a language](#adding-a-language)); never edited by hand.",
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_a_placeholder(cls, value: Any) -> Any:
+        return _filled_in(value)
 
 
 # --- Series settings ---------------------------------------------------------------------------
