@@ -184,6 +184,9 @@ def parser() -> argparse.ArgumentParser:
         help="start the translation of these practices as a copy of the reference file that records its version, "
         "e.g. --start 9 --lang fr",
     )
+    from .translating.options import add_options
+
+    add_options(translations, edits, _numbers)  # --export, --import, --allow-partial: a kit for a CAT tool
     add_import_options(_command(commands, "import", **IMPORT_TEXTS))
     return p
 
@@ -310,6 +313,10 @@ def run_command(args: argparse.Namespace, project: Project, progress: Progress) 
         from .commands import announce
 
         return announce(project, progress, number=args.number, languages=args.lang)
+    if args.command == "translations" and (args.export or args.kits):
+        from .commands import translator_kits
+
+        return translator_kits(project, progress, args)
     if args.command == "translations":
         from .commands import translations
 

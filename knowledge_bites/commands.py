@@ -7,6 +7,9 @@ for a writer's own source, keeping what makes it theirs (files.rewrite).
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .files import shown_path
@@ -43,18 +46,11 @@ def announce(project: Project, reporter: Reporter, *, number: int | None, langua
         return EXIT_USAGE
     from .outputs.newsletter import announce as write_announcements
 
-    try:
-        with output_lock(project.output):  # it writes beside the build's files, and records them as the build's
-            lines, written = write_announcements(project, series, compiled, [sheets[code] for code in wanted])
-            record = Record.load(project.output)
-            record.add_files(project.output, written)
-            record.save(project.output)
-    except OutputBusyError:
-        reporter.line(f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends")
-        return EXIT_USAGE
-    except OutputUnusableError as error:
-        reporter.line(f"{shown_path(project.output)}: {error}")
-        return EXIT_USAGE
+    with _holding(project, reporter) as held:  # it writes beside the build's files, and records them as the build's
+        if not held:
+            return EXIT_USAGE
+        lines, written = write_announcements(project, series, compiled, [sheets[code] for code in wanted])
+        _record(project, written)
     for line in lines:
         reporter.line(line)
     return EXIT_OK
@@ -70,7 +66,10 @@ def translations(
     series, _ = loaded
     numbers = mark or start
     if not numbers:
-        for line in series.translations.report_lines(languages):
+        from .translating.commands import waiting
+
+        kits = waiting(series.translations, project.output, languages)
+        for line in series.translations.report_lines(languages) + kits:
             reporter.line(line)
         return EXIT_OK  # a report: what it finds is no failure
     if len(languages) != 1:
@@ -139,3 +138,42 @@ def _read(path: Path) -> bytes:
         return read_source(path)
     except (OSError, YamlError) as error:
         raise TranslationCommandError(f"{path.name}: {getattr(error, 'message', None) or error}") from None
+
+
+def translator_kits(project: Project, reporter: Reporter, args: argparse.Namespace) -> int:
+    """Export kits for a translator's CAT tool, or import kits that came back; return the exit status."""
+    loaded = load_checked(project, args.lang, reporter, asked_by="translations: --lang")
+    if loaded is None:
+        return EXIT_USAGE
+    from .translating.commands import export_kits, import_kits
+
+    if args.kits:
+        return import_kits(project.content, loaded[0], args.kits, reporter.line, args.lang, args.allow_partial)
+    written: list[Path] = []
+    with _holding(project, reporter) as held:  # the kits go beside the build's files, and are recorded as its own
+        if not held:
+            return EXIT_USAGE
+        status = export_kits(project.content, project.output, loaded[0], args.export, args.lang, reporter.line, written)
+        _record(project, set(written))
+    return status
+
+
+@contextmanager
+def _holding(project: Project, reporter: Reporter) -> Iterator[bool]:
+    """Hold the output folder while a command writes into it; yield False (after saying why) when it cannot."""
+    try:
+        with output_lock(project.output):
+            yield True
+    except OutputBusyError:
+        reporter.line(f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends")
+        yield False
+    except OutputUnusableError as error:
+        reporter.line(f"{shown_path(project.output)}: {error}")
+        yield False
+
+
+def _record(project: Project, written: set[Path]) -> None:
+    """Record files a command wrote into the output folder as the build's own (see record.py)."""
+    record = Record.load(project.output)
+    record.add_files(project.output, written)
+    record.save(project.output)

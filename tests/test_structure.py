@@ -22,11 +22,23 @@ ALLOWED: dict[str, set[str]] = {
     "render": {"foundation", "sources"},
     "printing": {"foundation"},
     "pipeline": {"foundation", "sources", "render", "printing"},
+    "translating": {"foundation", "sources"},
     "outputs": {"foundation", "sources", "render", "printing", "pipeline"},
-    "session": {"foundation", "sources", "render", "printing", "pipeline", "outputs"},
-    "preview": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session"},
+    "session": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "translating"},
+    "preview": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session", "translating"},
     "importing": {"foundation", "sources"},  # a command that writes a source: it reads it as the build does
-    "cli": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session", "preview", "importing"},
+    "cli": {
+        "foundation",
+        "sources",
+        "render",
+        "printing",
+        "pipeline",
+        "outputs",
+        "session",
+        "preview",
+        "importing",
+        "translating",
+    },
 }
 TOP_LEVEL = {
     "__init__": "foundation",

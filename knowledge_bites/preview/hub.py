@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..pipeline import SheetResult
 from ..session import Outcome, Reporter
-from .view import View, sheet_notes
+from .view import Note, View, sheet_key, sheet_notes
 
 if TYPE_CHECKING:
     from ..record import Record
@@ -98,7 +98,11 @@ class Relay(Reporter):
 
     def loaded(self, series: Series, record: Record | None) -> None:
         self.terminal.loaded(series, record)
+        from ..translating.exporting import kit_notes  # the kit's XML tools load only once a series has loaded
+
         notes = sheet_notes(series)
+        for source, text in kit_notes(series.translations, self.hub.view.project.output):  # kits with a translator
+            notes.setdefault(sheet_key(source), []).append(Note("kit", text))
         self.hub.change(lambda view: view.loaded(series, notes, record))  # told with the sheets to print, next
 
     def start(self, to_build: int, up_to_date: int) -> None:

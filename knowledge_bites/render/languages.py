@@ -29,9 +29,7 @@ def catalog_path(locales: Path, lang: str) -> Path:
     return locales / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def load_labels(
-    locales: Path, lang: str, *, reference: bool
-) -> tuple[gettext.NullTranslations, list[Problem], str]:
+def load_labels(locales: Path, lang: str, *, reference: bool) -> tuple[gettext.NullTranslations, list[Problem], str]:
     """Compile a language's .po catalog in memory; report labels that will fall back to English. Return the
     labels, the problems and the SHA-256 of the catalog's bytes as read ("" when there is none)."""
     path = catalog_path(locales, lang)
