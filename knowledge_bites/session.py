@@ -12,6 +12,7 @@ from . import freshness
 from .files import shown_path
 from .names import RECORD
 from .pipeline import BuildEvents, BuildReport, Options, build, failed_sources, preparer, previous_pdf, select
+from .printing.engine import EngineVersionError, check_version
 from .project import Project
 from .record import Record
 from .workers import Workers, warm_up
@@ -86,6 +87,11 @@ def _build(
     long_running: bool,
 ) -> Outcome:
     started = time.perf_counter()
+    try:
+        check_version()  # before anything is built with a layout engine the code does not know
+    except EngineVersionError as error:
+        reporter.line(str(error))
+        return Outcome(EXIT_USAGE, stopped=[str(error)])
     if long_running and freshness.code_changed():
         restart = (
             "the code of Knowledge Bites has changed since this command started: stop it (Ctrl-C) and start it "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 import io
+import json
 import os
 import re
 import shutil
@@ -13,13 +14,14 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 from PIL import Image, ImageDraw
@@ -48,6 +50,21 @@ atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
 # The builds' cache of converted fonts, for this test run only (the commands the tests start inherit it).
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="knowledge-bites-cache-")
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
+
+# Tests that share a costly set-up held in memory run in one test process (`make test` distributes by these
+# groups): every sheet laid out once, and one preview server with one browser.
+SHARED_IN_MEMORY = {"shipped_layouts": "shipped-layouts", "server": "preview-browser", "browser": "preview-browser"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):  # run in one process (-p no:xdist): nothing to group
+        return
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in SHARED_IN_MEMORY:
+                item.add_marker(pytest.mark.xdist_group(SHARED_IN_MEMORY[fixture]))
+                break
+
 
 GOOD_FRONT_MATTER = """\
 number: 3
@@ -169,12 +186,31 @@ class BuiltSeries:
     log: str
 
 
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], tuple[int, str]]) -> BuiltSeries:
+    """Build into a folder that every test process of this run shares: the first to ask builds, under a file
+    lock, and the others wait for it and read what it built (the pattern pytest-xdist documents)."""
+    base = tmp_path_factory.getbasetemp()
+    # A test process of pytest-xdist has a folder of its own inside the run's: that run's folder is shared.
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, done = shared / name, shared / f"{name}.json"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a process that failed half-way left
+            folder.mkdir()
+            status, log = build(folder)
+            done.write_text(json.dumps({"status": status, "log": log}), encoding="utf-8")
+        built = json.loads(done.read_text(encoding="utf-8"))
+    return BuiltSeries(folder / "output", built["status"], built["log"])
+
+
 @pytest.fixture(scope="session")
 def shipped_build(tmp_path_factory) -> BuiltSeries:
     """Build the shipped series once for every test that only reads the outputs."""
-    output = tmp_path_factory.mktemp("shipped-output")
-    status, log = run_build(ROOT, "--output", str(output), "--jobs", "2")
-    return BuiltSeries(output, status, log)
+
+    def build(folder: Path) -> tuple[int, str]:
+        return run_build(ROOT, "--output", str(folder / "output"), "--jobs", "2")
+
+    return built_once(tmp_path_factory, "shipped", build)
 
 
 def set_pdf_profile(content: Path, value: str) -> None:
@@ -187,12 +223,14 @@ def set_pdf_profile(content: Path, value: str) -> None:
 @pytest.fixture(scope="session")
 def archival_build(tmp_path_factory) -> BuiltSeries:
     """Build the shipped series once with `pdf_profile: archival` (PDF/A-3a and PDF/UA-1)."""
-    content = tmp_path_factory.mktemp("archival") / "content"
-    shutil.copytree(ROOT / "content", content)
-    set_pdf_profile(content, "archival")
-    output = content.parent / "output"
-    status, log = run_build(ROOT, "--content", str(content), "--output", str(output), "--jobs", "2")
-    return BuiltSeries(output, status, log)
+
+    def build(folder: Path) -> tuple[int, str]:
+        content = folder / "content"
+        shutil.copytree(ROOT / "content", content)
+        set_pdf_profile(content, "archival")
+        return run_build(ROOT, "--content", str(content), "--output", str(folder / "output"), "--jobs", "2")
+
+    return built_once(tmp_path_factory, "archival", build)
 
 
 # --- Shipped sheets, for per-sheet checks of the outputs (accessibility, typography, visual) --------------------

@@ -44,3 +44,20 @@ def test_weasyprint_loads_without_searching_for_its_libraries():
 
 def test_weasyprint_loads_with_the_search_where_only_the_search_finds_its_libraries():
     assert load(FOUND_ONLY_BY_SEARCH) == "True 1 <lambda>\n"
+
+
+def test_a_weasyprint_version_the_code_was_not_tested_with_is_refused_in_one_line(tmp_path, monkeypatch):
+    """The code reads WeasyPrint's inner layout: on another version it stops before building, saying what to do."""
+    from knowledge_bites.printing import engine
+
+    from .conftest import run_build
+
+    assert engine.check_version() is None  # the version `make` installs is a tested one
+    monkeypatch.setattr(engine.importlib.metadata, "version", lambda name: "71.0")
+    status, log = run_build(ROOT, "--output", str(tmp_path / "out"))
+    assert status == 2
+    assert log.splitlines() == [
+        "WeasyPrint 71.0 is installed, but Knowledge Bites is tested with WeasyPrint 70.0 only: run `make` to "
+        "install the tested version"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -259,8 +259,7 @@ def test_no_process_outlives_the_command_and_nothing_is_written_after_it(command
         assert run.until(lambda: run.status is not None, GONE_WITHIN), f"still running:\n{run.text}"
         ended = snapshot(output)
         run.until(lambda: not running(helpers), GONE_WITHIN)
-        left = running(helpers)
-        time.sleep(0.2)  # anything still writing would show
+        left = running(helpers)  # once none is left, nothing of the command can write any more
         assert snapshot(output) == ended, "a file in output/ changed after the command ended"
         assert not left, f"still running {GONE_WITHIN:g} s after the command ended: {left}"
         assert run.status == status, run.text
@@ -308,6 +307,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def busy_workers(workers: list[int], until: float) -> list[int]:
+    """Return the workers that are working: watched in short steps until the same one of them, alone, used the
+    processor in two steps in a row (or the time is up)."""
+    busy: list[int] = []
+    last: list[int] = []
+    before = {pid: cpu_seconds(pid) for pid in workers}
+    while time.monotonic() < until:
+        time.sleep(0.05)
+        now = {pid: cpu_seconds(pid) for pid in workers}
+        busy = [pid for pid in workers if now[pid] > before[pid]]
+        if len(busy) == 1 and busy == last:
+            return busy
+        last, before = busy, now
+    return busy
+
+
 def test_a_worker_stuck_past_the_deadline_is_stopped_and_only_its_sheet_fails(scratch, tmp_path):
     """A worker stuck in native code never sees its own alarm; the build stops it at the deadline, and the sheet
     it was printing fails with one line while the others are built. Here that worker is frozen (SIGSTOP): stuck
@@ -336,9 +351,7 @@ def test_a_worker_stuck_past_the_deadline_is_stopped_and_only_its_sheet_fails(sc
             if select.select([build.stdout], [], [], 0.1)[0]:
                 log += os.read(build.stdout.fileno(), 65536) or b""
         workers = [pid for pid in descendants(build.pid) if (_stat(pid) or (0,))[0] != build.pid]  # grandchildren
-        before = {pid: cpu_seconds(pid) for pid in workers}
-        time.sleep(0.5)
-        busy = [pid for pid in workers if cpu_seconds(pid) > before[pid]]
+        busy = busy_workers(workers, until)
         assert len(busy) == 1, (workers, busy, log)
         os.kill(busy[0], signal.SIGSTOP)
         rest, _ = build.communicate(timeout=60)

@@ -1,4 +1,10 @@
-"""Import WeasyPrint without its slow search for native libraries.
+"""WeasyPrint: the one version the code is tested with, imported without its slow search for native libraries,
+and the inner parts of its layout that the contract and the PDF profiles read.
+
+The code reaches into WeasyPrint where it has no public interface (the page's box tree, a PDF's tags), so it
+runs only on a version it was tested with: `TESTED` lists them, and another installed version is refused with
+one line, before anything is built, rather than producing subtly wrong PDFs. To try a new version: add it to
+`TESTED` and to pyproject.toml, run `make test`, and look at the visual tests' pages.
 
 WeasyPrint names each native library it needs (GObject, Pango, HarfBuzz, fontconfig) in the spellings of
 several systems, Windows' first. For every spelling that does not load as it is, cffi asks
@@ -13,14 +19,52 @@ from __future__ import annotations
 
 import ctypes.util
 import importlib
+import importlib.metadata
 import io
 import sys
 from contextlib import redirect_stdout
+from typing import Any
+
+TESTED = ("70.0",)  # the WeasyPrint versions the tests pass with
+
+
+class EngineVersionError(Exception):
+    """The installed WeasyPrint is not a version the code was tested with (or is not installed)."""
+
+
+def check_version() -> None:
+    """Raise EngineVersionError unless the installed WeasyPrint is a tested version (read from its metadata: cheap,
+    WeasyPrint is not imported)."""
+    tested = " or ".join(TESTED)
+    try:
+        installed = importlib.metadata.version("weasyprint")
+    except importlib.metadata.PackageNotFoundError:
+        raise EngineVersionError(f"WeasyPrint is not installed: run `make` to install WeasyPrint {tested}") from None
+    if installed not in TESTED:
+        raise EngineVersionError(
+            f"WeasyPrint {installed} is installed, but Knowledge Bites is tested with WeasyPrint {tested} only: "
+            "run `make` to install the tested version"
+        )
+
+
+def page_box(page: Any) -> Any:
+    """Return the laid-out box tree of a page of a WeasyPrint document (the page box, with its margin boxes)."""
+    return page._page_box
+
+
+def marked_boxes(stream: Any) -> dict[Any, Any]:
+    """Return the boxes a page's content stream drew as marked content, each with its tag (its `mcid`)."""
+    return stream._tags or {}
 
 
 def import_weasyprint() -> None:
-    """Import WeasyPrint, once per process; later imports of it cost nothing."""
-    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+    """Import WeasyPrint, once per process; later imports of it cost nothing. Raise EngineVersionError for a version
+    the code was not tested with."""
+    if "weasyprint" in sys.modules:
+        return
+    check_version()
+    if not sys.platform.startswith("linux"):
+        importlib.import_module("weasyprint")
         return
     search = ctypes.util.find_library
     ctypes.util.find_library = _not_searched

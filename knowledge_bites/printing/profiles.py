@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 import pydyf
 
+from .engine import marked_boxes
+
 ProfileName = Literal["accessible", "archival"]
 DEFAULT_PROFILE: ProfileName = "accessible"
 
@@ -138,7 +140,7 @@ def note_languages(weasyprint_pdf: ModuleType) -> None:
         pdf.languages_by_page = [
             {
                 kid["mcid"]: box.style["lang"]
-                for box, kid in (stream._tags or {}).items()
+                for box, kid in marked_boxes(stream).items()
                 if box.style["lang"] and box.style["lang"].lower() != main
             }
             for stream in page_streams
