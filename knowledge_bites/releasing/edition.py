@@ -4,7 +4,7 @@ A release folder holds, under the same names as the output folder, the PDF of ev
 pictures of both its pages (`pages/`), its newsletter picture (`thumbnails/…-600.png`), the announcements of its new
 and revised practices (`announcements/`) and the bundle of the edition (`bundles/`). Its record tells, for each
 sheet, its file, SHA-256, pages, title, publication date, translation state, the words of each part of its text, and
-whether it is new, revised (its text changed), changed (only its layout) or unchanged since the previous release.
+whether it is new, revised (its words changed), changed (only its look) or unchanged since the previous release.
 A release folder is written once, whole, and never changed.
 """
 
@@ -45,7 +45,7 @@ class ReleasedSheet:
     title: str
     published: str
     revised: str | None
-    source_sha256: str  # of its source as built: a revision of the text changes it, a change of style does not
+    source_sha256: str  # of its source file as built
     translation: str  # "reference", or its state: "up to date", "out of date", "in progress"
     change: str  # NEW, REVISED, CHANGED or UNCHANGED since the previous release
     texts: dict[str, str] = field(default_factory=dict)  # part of the text ('title', 'summary', a heading) to words

@@ -83,9 +83,10 @@ def _release(where, reporter, series, languages, record, name) -> int:  # type: 
     for sheet in sorted(series.sheets, key=lambda s: (s.meta.number, series.settings.order(s.lang))):
         known = record.sheets[sheet.key]
         before = previous.sheets.get(sheet.key) if previous else None
+        words = texts.parts(sheet)
         if before is None:
             change = NEW
-        elif before.source_sha256 != sheet.digest:
+        elif before.texts != words:  # its words: a change of style, or marking a translation, revises nothing
             change = REVISED
         else:
             change = CHANGED if before.sha256 != known.sha256 else UNCHANGED
@@ -107,7 +108,7 @@ def _release(where, reporter, series, languages, record, name) -> int:  # type: 
             sheet.digest,
             translation,
             change,
-            texts.parts(sheet),
+            words,
         )
     withdrawn = {key: s.title for key, s in previous.sheets.items() if key not in sheets} if previous else {}
     announced = [s for s in series.sheets if sheets[s.key].change in (NEW, REVISED)]
