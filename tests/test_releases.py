@@ -241,3 +241,19 @@ def test_the_review_page_shows_the_pictures_in_chromium(project, tmp_path):
         finally:
             browser.close()
     assert (tmp_path / "review.png").stat().st_size > 10_000
+
+
+def test_the_preview_changes_view_serves_the_pictures_where_they_are(project):
+    from knowledge_bites.preview.changes import changes_page
+    from knowledge_bites.preview.server import application
+    from knowledge_bites.project import Project
+
+    edit(project, EN, "were taking part in", "were participating in")
+    assert build_and_review(project)[0] == 0
+    served = Project.at(project)
+    page = changes_page(served)
+    stem = "knowledge-bites-01-cash-for-work-guinea-en-1"
+    assert f'src="/releases/{FIRST}/pages/{stem}.png"' in page and f'src="/output/pages/{stem}.png"' in page
+    assert "01 en (page 1: &#39;Results&#39;)" in page
+    paths = {getattr(route, "path", None) for route in application(served, None, ["127.0.0.1"]).routes}  # type: ignore[arg-type]
+    assert {"/changes", "/releases"} <= paths

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..files import shown_path
 from ..lock import OutputBusyError, OutputUnusableError, output_lock
 from ..record import Record
-from ..session import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Reporter, load_checked
+from ..session import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Reporter
 from .edition import find
 from .making import Where
 from .page import write_page
@@ -24,13 +26,19 @@ def review(where: Where, reporter: Reporter, *, against: str | None, strict: boo
             reporter.line(f"review: --against {against}: no release of that name in {shown_path(where.releases)}")
         return EXIT_USAGE
     project = where.project
-    loaded = load_checked(project, [], reporter, asked_by="review")
-    if loaded is None:
+    from ..problems import SeriesConfigError
+    from ..sources import load_series
+
+    try:  # the sources, for the words of each sheet (no catalog is needed: nothing is printed)
+        series = load_series(project.content)
+    except SeriesConfigError as error:
+        for problem in error.problems:
+            reporter.line(str(problem.shown_from(Path.cwd())))
         return EXIT_USAGE
     try:
         with output_lock(project.output):
             record = Record.load(project.output)
-            result = compare(project.output, release, record, loaded[0])
+            result = compare(project.output, release, record, series)
             page = write_page(project.output, result, record)
     except OutputBusyError:
         reporter.line(f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends")

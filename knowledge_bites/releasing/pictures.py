@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-
-from ..lifetime import end_with_parent, starting_helpers
 
 BAND = 6  # pixels: the page is looked at in bands this high (a line of body text is about 20 at 1,200 wide)
 GAP = 14  # pixels of unchanged page that still join two changed bands into one area (the space between lines)
 COLUMN_GAP = 40  # pixels of unchanged width that split an area in two, side by side (the gap between columns)
 MARGIN = 8  # pixels around each area as outlined
 THRESHOLD = 24  # of 255: smaller differences of colour (the edge of a letter drawn a shade apart) do not count
+_MASK = [255 if value > THRESHOLD else 0 for value in range(256)]
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def changed_areas(before: Path, after: Path, page: int) -> PageDifference:
     size = b.size
     if a.size != b.size:
         return PageDifference(page, size, (Box(0, 0, *size),))
-    mask = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > THRESHOLD else 0)
+    mask = ImageChops.difference(a, b).convert("L").point(_MASK)
     if mask.getbbox() is None:
         return PageDifference(page, size, ())
     width, height = size
@@ -121,16 +120,10 @@ def _compare(job: tuple[tuple[Path, Path, int], ...]) -> list[PageDifference]:
 
 
 def compare_all(jobs: list[tuple[tuple[Path, Path, int], ...]], workers: int = 0) -> list[list[PageDifference]]:
-    """Compare the pages of several sheets (each job: its pages' pairs of pictures), in worker processes when there
-    are many."""
-    workers = min(workers or os.cpu_count() or 1, len(jobs) // 8)
+    """Compare the pages of several sheets (each job: its pages' pairs of pictures), one thread per core: Pillow
+    lets go of Python while it decodes and compares, so the threads run side by side with no process to start."""
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         return [_compare(job) for job in jobs]
-    with starting_helpers():
-        pool = ProcessPoolExecutor(workers, initializer=end_with_parent)
-    with pool:
-        try:
-            return list(pool.map(_compare, jobs, chunksize=4))
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    with ThreadPoolExecutor(workers, thread_name_prefix="review") as pool:
+        return list(pool.map(_compare, jobs))
