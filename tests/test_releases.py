@@ -212,9 +212,12 @@ def test_e_a_failed_sheet_stops_the_release_and_leaves_the_earlier_one_alone(pro
     # Nor does a release replace an earlier one of the same name.
     edit(project, EN, "classification: great", "classification: good")
     assert run_build(project, "--jobs", "2")[0] == 0
-    status, log = run_build(project, "release")
+    status, log = run_build(project, "release", "--name", FIRST)
     assert status == 2 and "a release is never changed" in log
     assert digests(project / "releases") == before
+    # Left to itself, a release of the same edition takes the next free name.
+    status, log = run_build(project, "release")
+    assert status == 0 and f"released {project / 'releases' / FIRST}-2" in log, log
 
 
 def test_the_review_page_shows_the_pictures_in_chromium(project, tmp_path):

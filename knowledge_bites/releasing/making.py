@@ -70,12 +70,16 @@ def _release(where, reporter, series, languages, record, name) -> int:  # type: 
     earlier = all_releases(where.releases)
     previous = earlier[-1] if earlier else None
     edition = max(sheet.meta.published for sheet in series.sheets).isoformat()
-    name = name or edition
+    if name is None:  # the newest publication date, and a number after it when a release has that name already
+        name, count = edition, 1
+        while (where.releases / name).exists():
+            count += 1
+            name = f"{edition}-{count}"
     target = where.releases / name
     if target.exists():
         reporter.line(
             f"release: {shown_path(target)} exists, and a release is never changed: give this one another name, "
-            f"e.g. --name {edition}-2"
+            f"or leave --name out to have {edition}-2 or the next free number"
         )
         return EXIT_USAGE
     reference = series.settings.reference_language
