@@ -46,7 +46,8 @@ figcaption { font-weight: bold; margin: 0 0 4px; }
 .words th, .words td { text-align: left; vertical-align: top; padding: 6px 8px; border-top: 1px solid #dde3e8; }
 ins { background: #d8f5d0; text-decoration: none; } del { background: #fde0e0; }
 .quiet { color: #5a6875; }
-ul.others { columns: 3; }
+ul.others, nav.sheets ul { columns: 3; }
+nav.sheets { background: #fff; padding: 4px 16px; margin: 0 0 24px; }
 </style>
 </head>
 <body>
@@ -56,6 +57,12 @@ ul.others { columns: 3; }
 {% endfor %}{% endmacro %}
 <h1>What changed since release {{ review.release.name }}</h1>
 <p class="summary" id="summary">{{ review.summary() }}</p>
+{% set changed = review.having("changed") %}
+{% if changed|length > 1 %}
+<nav class="sheets" aria-label="Changed sheets"><ul>
+{% for sheet in changed %}<li><a href="#{{ sheet.key }}">{{ sheet.label }}</a>: {{ sheet.title }}</li>{% endfor %}
+</ul></nav>
+{% endif %}
 {% for sheet in review.sheets if sheet.status == "changed" %}
 <section class="sheet" id="{{ sheet.key }}">
   <h2>{{ sheet.label }}: {{ sheet.title }}</h2>
