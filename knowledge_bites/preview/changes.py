@@ -47,4 +47,4 @@ def changes_page(project: Project) -> str:
             return f"{RELEASES_ROUTE}/{picture.relative_to(releases).as_posix()}"
         return f"{OUTPUT_ROUTE}/{picture.relative_to(project.output).as_posix()}"
 
-    return render(review, url)  # type: ignore[arg-type]
+    return render(review, url, home=True)  # type: ignore[arg-type]

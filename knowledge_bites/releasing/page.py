@@ -55,6 +55,7 @@ nav.sheets { background: #fff; padding: 4px 16px; margin: 0 0 24px; }
 <div class="box" style="left: {{ '%.2f'|format(f[0]) }}%; top: {{ '%.2f'|format(f[1]) }}%;
   width: {{ '%.2f'|format(f[2]) }}%; height: {{ '%.2f'|format(f[3]) }}%"></div>
 {% endfor %}{% endmacro %}
+{% if home %}<p><a href="/">← Every sheet</a></p>{% endif %}
 <h1>What changed since release {{ review.release.name }}</h1>
 <p class="summary" id="summary">{{ review.summary() }}</p>
 {% set changed = review.having("changed") %}
@@ -102,7 +103,8 @@ nav.sheets { background: #fff; padding: 4px 16px; margin: 0 0 24px; }
     {% endfor %}
   </table>
   {% else %}
-  <p class="quiet">The words are the same: only the layout changed.</p>
+  <p class="quiet">The words of its title, summary, key figures and sections are the same: what changed is its
+    look, or a fact of its front matter.</p>
   {% endif %}
 </section>
 {% endfor %}
@@ -120,9 +122,10 @@ nav.sheets { background: #fff; padding: 4px 16px; margin: 0 0 24px; }
 _environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 
 
-def render(review: Review, url: Callable[[object, str, int], str]) -> str:
-    """Return the review page; `url(sheet, side, page)` gives the address of a page's picture."""
-    return _environment.from_string(TEMPLATE).render(review=review, url=url)
+def render(review: Review, url: Callable[[object, str, int], str], *, home: bool = False) -> str:
+    """Return the review page; `url(sheet, side, page)` gives the address of a page's picture. With `home`, it
+    links back to the preview's series page."""
+    return _environment.from_string(TEMPLATE).render(review=review, url=url, home=home)
 
 
 def write_page(output: Path, review: Review, record: Record) -> Path:
