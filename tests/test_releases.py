@@ -260,3 +260,13 @@ def test_the_preview_changes_view_serves_the_pictures_where_they_are(project):
     assert "01 en (page 1: &#39;Results&#39;)" in page
     paths = {getattr(route, "path", None) for route in application(served, None, ["127.0.0.1"]).routes}  # type: ignore[arg-type]
     assert {"/changes", "/releases"} <= paths
+
+
+def test_a_revision_date_before_publication_is_one_line(project):
+    edit(project, EN, "published: 2026-11-23", "published: 2026-11-23\nrevised: 2026-11-02")
+    status, log = run_build(project, "--check")
+    assert status == 1, log
+    (line,) = [line for line in log.splitlines() if "revised" in line]
+    said = "revised: is before published (2026-11-23): write the date of the revision"
+    assert line.strip() == f"{project / EN}:9: {said}"
+    assert "Traceback" not in log
