@@ -270,3 +270,15 @@ def test_a_revision_date_before_publication_is_one_line(project):
     said = "revised: is before published (2026-11-23): write the date of the revision"
     assert line.strip() == f"{project / EN}:9: {said}"
     assert "Traceback" not in log
+
+
+def test_e_a_sheet_that_runs_over_two_pages_stops_the_release(project):
+    before = digests(project / "releases")
+    paragraph = "\n\nThe work consisted mostly of cleaning public spaces." * 120
+    edit(project, EN, "## Results\n", f"## Results\n{paragraph}\n")
+    assert run_build(project, "--jobs", "2")[0] == 1
+    status, log = run_build(project, "release")
+    assert status == 1, log
+    (line,) = [line for line in log.splitlines() if line.startswith(f"{project / EN}: failed in the last build (")]
+    assert "runs" in line and "over two pages" in line
+    assert digests(project / "releases") == before

@@ -7,10 +7,13 @@ they are now, and the very PDF its record describes), and its pictures are curre
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..files import shown_path
 from ..freshness import fingerprints, up_to_date
+from ..names import MANIFEST
+from ..printing.job import FAILED
 from ..printing.pictures import is_current, pictures_of
 from ..project import Project
 from ..record import Record
@@ -31,10 +34,15 @@ def refusals(project: Project, series: Series, languages: Languages, record: Rec
         for source in sorted(series.failed_sources)
     ]
     prints = fingerprints(project, series, series.sheets, languages.catalogs)
+    failed = failed_in_last_build(output)
     for sheet in series.sheets:
         known = record.sheets.get(sheet.key)
         if known is None:
-            lines.append(f"{shown_path(sheet.source)}: failed: it has no PDF yet: {BUILD} and fix what it reports")
+            why = f" in the last build ({failed[sheet.source]})" if sheet.source in failed else ": it has no PDF yet"
+            lines.append(f"{shown_path(sheet.source)}: failed{why}: fix it, {BUILD}")
+        elif sheet.source in failed:
+            why = failed[sheet.source]
+            lines.append(f"{shown_path(sheet.source)}: failed in the last build ({why}): fix it, {BUILD}")
         elif not up_to_date(output, known, prints[sheet.key]):
             lines.append(
                 f"{shown_path(output / known.pdf)}: stale: it was not built from its inputs as they are now (the "
@@ -55,3 +63,17 @@ def refusals(project: Project, series: Series, languages: Languages, record: Rec
     if not lines and not (record.clean and record.outputs_done):
         lines.append(f"{shown_path(output)}: stale: the last build did not build the whole series: {BUILD}")
     return lines
+
+
+def failed_in_last_build(output: Path) -> dict[Path, str]:
+    """Return each source the last build failed at printing, with its first message, as its manifest tells."""
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+        entries = [e for e in data["sheets"] if isinstance(e, dict) and e.get("status") == FAILED]
+        return {
+            (output / e["source"]).resolve(): str((e.get("messages") or ["see its lines in the build's output"])[0])
+            for e in entries
+            if isinstance(e.get("source"), str)
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
