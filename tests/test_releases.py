@@ -282,3 +282,12 @@ def test_e_a_sheet_that_runs_over_two_pages_stops_the_release(project):
     (line,) = [line for line in log.splitlines() if line.startswith(f"{project / EN}: failed in the last build (")]
     assert "runs" in line and "over two pages" in line
     assert digests(project / "releases") == before
+
+
+def test_a_new_practice_that_fails_is_not_built(project):
+    source = project / "content" / "practices" / "02-employment-through-training-burkina-faso.en.md"
+    shutil.copy(ROOT / "content" / "practices" / source.name, source)
+    edit(project, "content/practices/" + source.name, "classification: good", "classification: great")
+    status, log = build_and_review(project)
+    assert status == 0, log
+    assert log.splitlines()[0] == f"0 of 2 sheets changed since release {FIRST}; 1 not built: 02 en"

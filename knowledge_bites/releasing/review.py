@@ -90,7 +90,7 @@ def compare(output: Path, release: Release, record: Record, series: Series | Non
     order = {code: i for i, code in enumerate(series.settings.languages)} if series else {}
     current = {sheet.key: sheet for sheet in series.sheets} if series else {}
     sources = set(current) | ({p.name.removesuffix(".md") for p in series.failed_sources} if series else set())
-    keys = set(record.sheets) | set(release.sheets) | set(current)
+    keys = set(record.sheets) | set(release.sheets) | sources
     names = {key: name for key in keys if (name := SourceName.of_key(key))}
     reviews, jobs, waiting = [], [], []
     for key in sorted(names, key=lambda k: (names[k].number, order.get(names[k].lang, 99), names[k].lang)):
