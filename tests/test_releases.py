@@ -291,3 +291,11 @@ def test_a_new_practice_that_fails_is_not_built(project):
     status, log = build_and_review(project)
     assert status == 0, log
     assert log.splitlines()[0] == f"0 of 2 sheets changed since release {FIRST}; 1 not built: 02 en"
+
+
+def test_a_review_without_a_release_says_how_to_make_one(project):
+    shutil.rmtree(project / "releases")
+    status, log = run_build(project, "review")
+    assert status == 2 and "no release in" in log and "python build.py release" in log
+    status, log = run_build(project, "review", "--against", "../elsewhere")
+    assert status == 2 and "no release of that name" in log
