@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def run(root: Path, *args: str) -> str:
     return out.getvalue()
 
 
-def timed(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
+def timed(action: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -75,8 +76,12 @@ def many(project: Path, release: Release, record: Record, count: int, work: Path
         pdf = f"{lang}/knowledge-bites-{number:02d}-{slug}-{lang}.pdf"
         for page in (1, 2):
             stem = Path(pdf).stem
-            (output / "pages" / f"{stem}-{page}.png").hardlink_to(project / "output" / "pages" / f"{Path(known.pdf).stem}-{page}.png")  # noqa: E501
-            (kept / "pages" / f"{stem}-{page}.png").hardlink_to(release.folder / "pages" / f"{Path(then.pdf).stem}-{page}.png")  # noqa: E501
+            (output / "pages" / f"{stem}-{page}.png").hardlink_to(
+                project / "output" / "pages" / f"{Path(known.pdf).stem}-{page}.png"
+            )
+            (kept / "pages" / f"{stem}-{page}.png").hardlink_to(
+                release.folder / "pages" / f"{Path(then.pdf).stem}-{page}.png"
+            )
         sheets[new_key] = replace(known, source=f"practices/{new_key}.md", number=number, pdf=pdf)
         released[new_key] = replace(then, key=new_key, number=number, pdf=pdf)
     return replace(release, folder=kept, sheets=released), Record(sheets=sheets, found=True), output

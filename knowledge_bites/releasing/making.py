@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..files import shown_path
 from ..lock import OutputBusyError, OutputUnusableError, output_lock
@@ -24,6 +25,10 @@ from ..session import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Reporter, load_checked
 from . import texts
 from .checks import refusals
 from .edition import CHANGED, NEW, REVISED, UNCHANGED, Release, ReleasedSheet, all_releases, name_problem
+
+if TYPE_CHECKING:
+    from ..render.languages import Languages
+    from ..sources import Series
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,9 @@ def release(where: Where, reporter: Reporter, *, name: str | None) -> int:
     return EXIT_USAGE
 
 
-def _release(where, reporter, series, languages, record, name) -> int:  # type: ignore[no-untyped-def]
+def _release(
+    where: Where, reporter: Reporter, series: Series, languages: Languages, record: Record, name: str | None
+) -> int:
     project, output = where.project, where.project.output
     earlier = all_releases(where.releases)
     previous = earlier[-1] if earlier else None
@@ -175,7 +182,7 @@ def _copy(source: Path, target: Path, same: Path | None = None) -> None:
     shutil.copyfile(source, target)
 
 
-def _notes(series, sheets: dict[str, ReleasedSheet], previous: Release | None) -> list[str]:  # type: ignore[no-untyped-def]
+def _notes(series: Series, sheets: dict[str, ReleasedSheet], previous: Release | None) -> list[str]:
     """Tell what is new, revised and withdrawn, and which revised sheet does not say so yet."""
     lines = []
     by_key = {sheet.key: sheet for sheet in series.sheets}
@@ -184,10 +191,10 @@ def _notes(series, sheets: dict[str, ReleasedSheet], previous: Release | None) -
             lines.append(f"new      {sheet.number:02d} {sheet.lang}  {sheet.title}")
         elif sheet.change == REVISED:
             lines.append(f"revised  {sheet.number:02d} {sheet.lang}  {sheet.title}")
-            before = previous.sheets[key] if previous else None
-            if sheet.revised is None or (before is not None and before.revised == sheet.revised):
+            assert previous is not None  # a sheet is revised since a release
+            if sheet.revised is None or previous.sheets[key].revised == sheet.revised:
                 lines.append(
-                    f"  {shown_path(by_key[key].source)}: revised: its text changed since release {previous.name}: "  # type: ignore[union-attr]
+                    f"  {shown_path(by_key[key].source)}: revised: its text changed since release {previous.name}: "
                     "add `revised: YYYY-MM-DD` (the date of the revision) so that the sheet says so"
                 )
     if previous:
@@ -197,7 +204,7 @@ def _notes(series, sheets: dict[str, ReleasedSheet], previous: Release | None) -
     return lines
 
 
-def _feed(where: Where, series) -> str | None:  # type: ignore[no-untyped-def]
+def _feed(where: Where, series: Series) -> str | None:
     """Write the feed of every release's new and revised sheets; return the line that says so."""
     from .feed import write_feed
 
