@@ -24,6 +24,7 @@ from .limits import DEFAULTS, Limits
 from .names import MAX_NUMBER
 from .pipeline import Options, SheetResult
 from .project import Project
+from .releasing import options as releasing
 from .session import EXIT_SIGNAL, EXIT_USAGE, Reporter, build_once, watch
 
 
@@ -188,6 +189,8 @@ def parser() -> argparse.ArgumentParser:
 
     add_options(translations, edits, _numbers)  # --export, --import, --allow-partial: a kit for a CAT tool
     add_import_options(_command(commands, "import", **IMPORT_TEXTS))
+    releasing.add_release_options(_command(commands, "release", **releasing.RELEASE))
+    releasing.add_review_options(_command(commands, "review", **releasing.REVIEW))
     return p
 
 
@@ -325,6 +328,14 @@ def run_command(args: argparse.Namespace, project: Project, progress: Progress) 
         from .importing.command import run
 
         return run(project.content, progress.line, args)
+    if args.command in ("release", "review"):
+        from .releasing.command import review
+        from .releasing.making import Where, release
+
+        where = Where.of(project, args.releases)
+        if args.command == "release":
+            return release(where, progress, name=args.name)
+        return review(where, progress, against=args.against, strict=args.strict)
     options = Options(
         languages=tuple(args.lang),
         only=tuple(args.only),

@@ -11,6 +11,9 @@ output/pages/PREFIX-NN-slug-LANG-1.png, -2.png        both pages
 output/thumbnails/PREFIX-NN-slug-LANG-600.png, -1200  page 1 at the newsletter's sizes
 output/announcements/PREFIX-NN-slug-LANG.html, .txt   the release announcement
 output/bundles/PREFIX-LANG-EDITION.zip, PREFIX-all-EDITION.zip
+output/review/index.html                              what changed since a release, with its pictures
+releases/NAME/release.json                            an edition: its record, and the same names as output/
+releases/feed.xml                                     the feed of the new and revised sheets of every release
 ```
 
 PREFIX is the series' short name in the reference language, as a file name: `knowledge-bites`.
@@ -42,6 +45,11 @@ BUNDLES = "bundles"
 FONTS = "fonts"
 ANNOUNCEMENTS = "announcements"
 ALL_LANGUAGES = "all"  # the bundle of every language
+REVIEW = "review"  # output/review/index.html: what changed since a release (python build.py review)
+# The editions, kept beside the content folder: releases/NAME/ holds what was published under that name.
+RELEASES = "releases"
+RELEASE_RECORD = "release.json"
+FEED = "feed.xml"  # releases/feed.xml: the new and revised sheets of every release
 # What a temporary file the build writes is called, beside the file it becomes: `.kb-<random>.<name>.tmp`.
 TEMPORARY_PREFIX = ".kb-"
 TEMPORARY_SUFFIX = ".tmp"

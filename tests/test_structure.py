@@ -25,8 +25,20 @@ ALLOWED: dict[str, set[str]] = {
     "translating": {"foundation", "sources"},
     "outputs": {"foundation", "sources", "render", "printing", "pipeline"},
     "session": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "translating"},
-    "preview": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session", "translating"},
+    "preview": {
+        "foundation",
+        "sources",
+        "render",
+        "printing",
+        "pipeline",
+        "outputs",
+        "session",
+        "translating",
+        "releasing",
+    },
     "importing": {"foundation", "sources"},  # a command that writes a source: it reads it as the build does
+    # Editions of what a build made, and what changed since one: read like the build reads the output folder.
+    "releasing": {"foundation", "sources", "render", "printing", "pipeline", "outputs", "session", "translating"},
     "cli": {
         "foundation",
         "sources",
@@ -38,6 +50,7 @@ ALLOWED: dict[str, set[str]] = {
         "preview",
         "importing",
         "translating",
+        "releasing",
     },
 }
 TOP_LEVEL = {

@@ -3,7 +3,7 @@
 Starlette serves, uvicorn listens, in a thread of their own; the builds run in the main thread, exactly as
 `--watch` runs them (session.build_once, session.watch). Safe by default: it listens on 127.0.0.1 unless told
 otherwise, answers only requests addressed to its own host name (against DNS rebinding), serves nothing but its
-own assets and the files under output/, and has no endpoint that writes.
+own assets, the files under output/ and the releases (for the *Changes* view), and has no endpoint that writes.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,6 +31,7 @@ from ..pipeline import Options
 from ..project import Project
 from ..session import EXIT_USAGE, Reporter, build_once, watch
 from ..workers import Workers
+from .changes import RELEASES_ROUTE, releases_of
 from .hub import Hub, Relay
 from .view import OUTPUT_ROUTE, View
 
@@ -52,6 +53,9 @@ PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+
+# The Changes view: a page of its own, with no script; its outlines are placed by style attributes.
+CHANGES_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'"
 
 
 def application(project: Project, hub: Hub, hosts: list[str]) -> Starlette:
@@ -76,6 +80,11 @@ def application(project: Project, hub: Hub, hosts: list[str]) -> Starlette:
 
         return StreamingResponse(stream(), media_type="text/event-stream", headers=NO_STORE)
 
+    def changes(request: Request) -> Response:  # run in a thread: it reads and compares pictures
+        from .changes import changes_page
+
+        return HTMLResponse(changes_page(project), headers={"Content-Security-Policy": CHANGES_POLICY, **NO_STORE})
+
     async def asset(request: Request) -> Response:
         name = request.path_params["name"]
         if name in OWN_ASSETS:
@@ -98,6 +107,8 @@ def application(project: Project, hub: Hub, hosts: list[str]) -> Starlette:
             Route("/assets/{name}", asset),
             # StaticFiles refuses any path that leads outside the folder, `..` or a link, and serves only GET and HEAD.
             Mount(OUTPUT_ROUTE, app=StaticFiles(directory=project.output, check_dir=False)),
+            Route("/changes", changes),
+            Mount(RELEASES_ROUTE, app=StaticFiles(directory=releases_of(project), check_dir=False)),
         ],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts), Middleware(Plain)],
         lifespan=lifespan,

@@ -61,6 +61,8 @@ def sheet_facts(sheet: Sheet, language: Language, settings: SeriesSettings) -> d
         "period": language.period(meta.period) if meta.period else None,
         "published": language.date(meta.published),
         "published_iso": meta.published.isoformat(),
+        "revised": language.date(meta.revised) if meta.revised else None,
+        "revised_iso": meta.revised.isoformat() if meta.revised else None,
         "key_figures": [
             {
                 "value": language.number(figure.value, figure.unit),

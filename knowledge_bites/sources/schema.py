@@ -21,6 +21,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -231,6 +232,12 @@ class PracticeMeta(_Strict):
         description="Publication date of this edition, `YYYY-MM-DD`. It is printed as a long date in the "
         "sheet's language and recorded as the PDF date."
     )
+    revised: FullDate | None = Field(
+        None,
+        description="When the text was last revised after it was published, `YYYY-MM-DD`. The sheet then says "
+        '"Revised …" in its fine print and records the date in the PDF as its date of change. `python build.py '
+        'release` tells which released sheets need it.',
+    )
     key_figures: Annotated[list[KeyFigure], Field(max_length=4)] = Field(
         [],
         description="Up to four items, each with a `value` (a plain number: `1589`, not `1,589`), a `label` "
@@ -253,6 +260,14 @@ class PracticeMeta(_Strict):
     @classmethod
     def _not_a_placeholder(cls, value: Any) -> Any:
         return _filled_in(value)
+
+    @field_validator("revised")
+    @classmethod
+    def _after_publication(cls, value: date | None, info: ValidationInfo) -> date | None:
+        published = info.data.get("published")
+        if value is not None and published is not None and value < published:
+            raise ValueError(f"is before published ({published.isoformat()}): write the date of the revision")
+        return value
 
 
 # --- Series settings ---------------------------------------------------------------------------
@@ -310,6 +325,12 @@ class SeriesSettings(_Strict):
         12,
         description="How many other practices each sheet lists (the nearest numbers first), so that a long "
         "series still fits on two pages. Default: 12.",
+    )
+    releases_url: Annotated[str, StringConstraints(pattern=r"^https://\S+/$")] | None = Field(
+        None,
+        description="The web address where the `releases/` folder is published, ending in `/` "
+        "(`https://example.org/knowledge-bites/releases/`): `python build.py release` then writes "
+        "`releases/feed.xml`, the RSS feed of new and revised sheets that a newsletter tool can send.",
     )
     pdf_profile: Literal["accessible", "archival"] = Field(
         "accessible",
