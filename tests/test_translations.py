@@ -242,7 +242,7 @@ def test_languages_in_progress_must_be_other_languages_of_the_series(scratch, li
     path.write_text(text, encoding="utf-8")
     status, found = lines(scratch, "--check")
     assert status == 2
-    assert found == [f"series.yaml:13: languages_in_progress[0]: {message}"]
+    assert found == [f"series.yaml:13: language in progress 1: {message}"]
 
 
 def test_the_version_line_is_the_only_change_whatever_the_line_endings():

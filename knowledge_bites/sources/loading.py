@@ -105,7 +105,7 @@ def _load_settings(path: Path) -> tuple[SeriesSettings, str]:
                 Problem(
                     path,
                     doc.line_of(("languages_in_progress", index)),
-                    f"languages_in_progress[{index}]",
+                    location(("languages_in_progress", index)),
                     f"'{lang}' is {what}: list only languages still being translated",
                 )
             )
@@ -199,7 +199,12 @@ def load_sheet(
         if region not in settings.regions:
             hint = did_you_mean(region, list(settings.regions))
             problems.append(
-                Problem(path, doc.line_of(("regions", index)), f"regions[{index}]", f"unknown region '{region}'{hint}")
+                Problem(
+                    path,
+                    doc.line_of(("regions", index)),
+                    location(("regions", index)),
+                    f"unknown region '{region}'{hint}",
+                )
             )
     if not body.strip():
         problems.append(Problem(path, body_line, None, "the sheet has no text after the front matter", "warning"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +17,24 @@ class _Loader(yaml.SafeLoader):
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as error:
+            parts = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", str(node.value))
+            why = unreal_date(*(int(p) for p in parts.groups())) if parts else None
             raise yaml.constructor.ConstructorError(
-                None, None, f"'{node.value}' is not a real date ({error})", node.start_mark
+                None, None, f"'{node.value}' is not a real date: {why or error}", node.start_mark
             ) from None
+
+
+def unreal_date(year: int, month: int | None, day: int | None) -> str | None:
+    """Say, as a writer would, why a date written as YYYY-MM-DD is no real date; None when it is one."""
+    if year < 1:
+        return "the year comes first, with four digits (YYYY-MM-DD)"
+    if month is not None and not 1 <= month <= 12:
+        return f"there is no month {month:02d}; the month comes after the year, from 01 to 12 (YYYY-MM-DD)"
+    if day is not None:
+        days = calendar.monthrange(year, month or 1)[1]
+        if not 1 <= day <= days:
+            return f"{calendar.month_name[month or 1]} {year} has days 01 to {days}, not {day:02d}"
+    return None
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
