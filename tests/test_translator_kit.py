@@ -430,7 +430,8 @@ def test_a_partial_kit_keeps_the_english_and_the_translation_stays_out_of_date(i
     report = command(iraq, "translations", "--lang", "es")[1]
     assert (
         report[0]
-        == f"out of date  content/practices/{IRAQ}.es.md  ({IRAQ}.en.md has changed: section 'Results' edited)"
+        == f"out of date  content/practices/{IRAQ}.es.md  ({IRAQ}.en.md has changed: section 'Results' edited: "
+        '"EDF." → "Fund.")'
     )
 
 
