@@ -266,6 +266,12 @@ class SeriesSettings(_Strict):
         "has come, instead of a warning per practice it lacks, and `--strict` does not fail them for it. Each is "
         "one of `languages`, not the first.",
     )
+    practices_in_progress: list[StrictInt] = Field(
+        [],
+        description="Practices still being written or translated, by number, e.g. `[11]`: a language that has no "
+        "file yet for one of them gets a note instead of a warning, so that `--strict` passes while you write. Take "
+        "the number out once the practice is in every language.",
+    )
     launched: StrictInt = Field(description="The year the series started.")
     series_name: Localized = Field(description="The full name of the series, printed in the masthead.")
     short_name: Localized = Field(description="The short name, printed in the footer and used in file names.")
@@ -313,6 +319,10 @@ class SeriesSettings(_Strict):
     def in_progress(self, lang: str) -> bool:
         """Return whether a language is still being translated (listed in `languages_in_progress`)."""
         return lang in self.languages_in_progress
+
+    def practice_in_progress(self, number: int) -> bool:
+        """Return whether a practice is still being written or translated (listed in `practices_in_progress`)."""
+        return number in self.practices_in_progress
 
     def missing_translations(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Return (field path, language) for each text that lacks a language of the series."""
