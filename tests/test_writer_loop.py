@@ -12,6 +12,7 @@ import yaml
 from .conftest import GOOD_FRONT_MATTER, ROOT, practice, run_build
 
 MOROCCO = "07-pre-departure-assistance-morocco"
+LANGUAGES = ("en", "es", "fr")
 
 
 def lines(content: Path, output: Path, *args: str) -> tuple[int, list[str]]:
@@ -109,3 +110,21 @@ def test_the_plain_text_announcement_gives_the_contact_address_once(shipped_copy
     assert len(re.findall(re.escape(address), text)) == 1, text
     assert "\n\nShare your practice\n" in text and f"Share your practice: {address} (subject: " in text
     assert "\n\nKnowledge Bites are short fact sheets" in text  # the paragraph after it keeps its blank line
+
+
+def test_straight_quotes_print_as_the_quotation_marks_of_each_language(scratch, tmp_path):
+    front = GOOD_FRONT_MATTER.replace(
+        '"Support for Entrepreneurship in Burkina Faso"', "\"Mentors' costs and the 'jobs first' idea\""
+    )
+    body = "\n## Context\n\nFORAS means \"opportunities\"; the returnees' plan, Côte d'Ivoire.\n"
+    for lang in LANGUAGES:
+        (scratch / "practices" / f"03-entrepreneurship.{lang}.md").write_text(practice(front, body), "utf-8")
+
+    status, log = run_build(ROOT, "--content", str(scratch), "--output", str(tmp_path / "out"), "--html")
+
+    assert status == 0, log
+    html = {lang: next((tmp_path / "out" / "html" / lang).glob("*.html")).read_text("utf-8") for lang in LANGUAGES}
+    for lang, (opening, closing) in {"en": ("“", "”"), "es": ("«", "»"), "fr": ("«\u202f", "\u202f»")}.items():
+        assert f"FORAS means {opening}opportunities{closing}; the returnees’ plan, Côte d’Ivoire." in html[lang]
+        assert "Mentors’ costs and the ‘jobs first’ idea" in html[lang]  # the title, from the front matter
+        assert "&#39;" not in html[lang] and "&#34;" not in html[lang]

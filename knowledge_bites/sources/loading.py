@@ -20,6 +20,7 @@ from .markdown import Body, convert
 from .schema import PracticeMeta, SeriesSettings
 from .sheet import Sheet
 from .translations import Translations, track, translation_problems
+from .typography import typeset_meta
 from .versions import version_of
 from .yamltext import YamlDocument, YamlError, parse_yaml
 
@@ -222,7 +223,7 @@ def load_sheet(
         path,
         lang,
         name.slug,
-        meta,
+        typeset_meta(meta, lang),  # its quotes and apostrophes as the body's (sources/typography.py)
         body,
         body_line,
         converted.html,
