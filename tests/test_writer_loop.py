@@ -128,3 +128,31 @@ def test_straight_quotes_print_as_the_quotation_marks_of_each_language(scratch, 
         assert f"FORAS means {opening}opportunities{closing}; the returnees’ plan, Côte d’Ivoire." in html[lang]
         assert "Mentors’ costs and the ‘jobs first’ idea" in html[lang]  # the title, from the front matter
         assert "&#39;" not in html[lang] and "&#34;" not in html[lang]
+
+
+def test_a_wide_chart_in_the_text_is_told_how_small_its_type_prints(scratch, tmp_path):
+    from PIL import Image
+
+    (scratch / "images").mkdir()
+    for width, height in ((1200, 600), (420, 210)):
+        Image.new("RGB", (width, height), "white").save(scratch / "images" / f"chart-{width}.png")
+    body = "\n## Results\n\n![A chart of the results](images/chart-1200.png)\n\n![A small one](images/chart-420.png)\n"
+    (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(body=body), encoding="utf-8")
+    set_series(scratch, languages={"en": "en_GB"}, languages_in_progress=[])
+
+    status, found = lines(scratch, tmp_path / "out", "--check")
+
+    assert status == 0, found
+    assert [line for line in found if "chart-" in line] == [
+        "content/practices/03-entrepreneurship.en.md:19: warning: image 'images/chart-1200.png' is 1,200 pixels wide "
+        "and prints 86.5 mm wide, at 27% of its size, so text drawn in it at 12 pixels prints at about 2.5 pt (the "
+        "smallest readable size is 7 pt): draw it about 420 pixels wide, or with type 3 times as large"
+    ]
+
+
+def test_no_shipped_sheet_prints_a_straight_quote(shipped_build):
+    from pypdf import PdfReader
+
+    for pdf in sorted(shipped_build.output.glob("*/*.pdf")):
+        text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+        assert "'" not in text and '"' not in text, pdf.name

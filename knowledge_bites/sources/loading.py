@@ -265,4 +265,6 @@ def _checked_images(
         files.append(use.file)
         if message := images.check(use.file):
             problems.append(Problem(path, line, None, f"image '{use.src.strip()}': {message}"))
+        elif message := images.small_type(use.file):
+            problems.append(Problem(path, line, None, f"image '{use.src.strip()}' {message}", "warning"))
     return photo, tuple(files), problems
