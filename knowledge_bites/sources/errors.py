@@ -14,7 +14,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..problems import Problem
-from .yamltext import YamlDocument
+from .yamltext import YamlDocument, location
+
+__all__ = ["did_you_mean", "location", "model_problems"]
 
 
 def model_problems(
@@ -39,34 +41,6 @@ def model_problems(
         known = fields_at(model, loc[:-1]) if item["type"] == "extra_forbidden" else []
         problems.append(Problem(path, doc.line_of(prefix + loc), location(loc), _message(item, known)))
     return problems
-
-
-# What one item of a list field is called, for a location that counts the items from 1 as writers do.
-ITEM_NAMES = {
-    "key_figures": "key figure",
-    "countries": "country",
-    "regions": "region",
-    "partners": "partner",
-    "languages_in_progress": "language in progress",
-}
-
-
-def location(loc: tuple[str | int, ...]) -> str:
-    """Return a field's location as a writer counts: `key figure 1, value` for the first key figure's value.
-
-    Items of a list are counted from 1 (`country 2`); a field inside one follows after a comma; a field inside a
-    mapping after a dot (`period.start`)."""
-    out = ""
-    for index, part in enumerate(loc):
-        if isinstance(part, int):
-            name = str(loc[index - 1]) if index else ""
-            item = ITEM_NAMES.get(name, f"{name} item" if name else "item")
-            out = f"{out.removesuffix(name)}{item} {part + 1}"
-        elif out and isinstance(loc[index - 1], int):
-            out += f", {part}"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def did_you_mean(name: str, known: list[str]) -> str:

@@ -159,20 +159,47 @@ def _reject_aliases(text: str, first_line: int, loader: type) -> None:
             )
 
 
-def _field_at(node: yaml.Node, index: int, path: str = "") -> str | None:
-    """Return the dotted path of the value node that starts at character `index`."""
+def _field_at(node: yaml.Node, index: int, path: tuple[str | int, ...] = ()) -> str | None:
+    """Return the location (`location`) of the value node that starts at character `index`."""
     if node.start_mark.index == index and path:
-        return path
+        return location(path)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            name = f"{path}.{key_node.value}" if path else str(key_node.value)
-            if (found := _field_at(value_node, index, name)) is not None:
+            if (found := _field_at(value_node, index, (*path, str(key_node.value)))) is not None:
                 return found
     elif isinstance(node, yaml.SequenceNode):
         for position, item in enumerate(node.value):
-            if (found := _field_at(item, index, f"{path}[{position}]")) is not None:
+            if (found := _field_at(item, index, (*path, position))) is not None:
                 return found
     return None
+
+
+# What one item of a list field is called, for a location that counts the items from 1 as writers do.
+ITEM_NAMES = {
+    "key_figures": "key figure",
+    "countries": "country",
+    "regions": "region",
+    "partners": "partner",
+    "languages_in_progress": "language in progress",
+}
+
+
+def location(loc: tuple[str | int, ...]) -> str:
+    """Return a field's location as a writer counts: `key figure 1, value` for the first key figure's value.
+
+    Items of a list are counted from 1 (`country 2`); a field inside one follows after a comma; a field inside a
+    mapping after a dot (`period.start`)."""
+    out = ""
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            name = str(loc[index - 1]) if index else ""
+            item = ITEM_NAMES.get(name, f"{name} item" if name else "item")
+            out = f"{out.removesuffix(name)}{item} {part + 1}"
+        elif out and isinstance(loc[index - 1], int):
+            out += f", {part}"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
 
 
 _KEY_KINDS = {
