@@ -14,12 +14,13 @@ from pathlib import Path
 
 from .files import shown_path
 from .lock import OutputBusyError, OutputUnusableError, output_lock
+from .names import SourceName
 from .project import Project
 from .record import Record
 from .session import EXIT_OK, EXIT_USAGE, Reporter, load_checked
 from .sources.frontmatter import read_source
 from .sources.translations import Translations, TranslationState, number_ranges
-from .sources.versions import TranslationCommandError, set_version, version_of
+from .sources.versions import VERSIONS, TranslationCommandError, keep_text, set_version, version_of
 from .sources.yamltext import YamlError
 
 
@@ -37,23 +38,40 @@ def announce(project: Project, reporter: Reporter, *, number: int | None, langua
         return EXIT_USAGE
     sheets = {sheet.lang: sheet for sheet in series.sheets if sheet.meta.number == number}
     wanted = languages or list(series.settings.languages)
-    missing = [code for code in wanted if code not in sheets]
-    if missing:
-        reporter.line(
-            f"announce: practice #{number} has no valid '{', '.join(missing)}' sheet "
-            f"(run `python build.py --check` to see why)"
-        )
+    failed = {
+        name.lang for path in series.failed_sources if (name := SourceName.parse(path.name)) and name.number == number
+    }
+    invalid = [code for code in wanted if code not in sheets and code in failed]
+    to_come = [code for code in wanted if code not in sheets and code not in failed]
+    if invalid or not any(code in sheets for code in wanted):
+        if invalid:
+            reporter.line(
+                f"announce: practice #{number} has no valid '{', '.join(invalid)}' sheet "
+                f"(run `python build.py --check` to see why)"
+            )
+        else:
+            reporter.line(f"announce: practice #{number} has no {_languages(to_come)} version yet: nothing to announce")
         return EXIT_USAGE
     from .outputs.newsletter import announce as write_announcements
 
     with _holding(project, reporter) as held:  # it writes beside the build's files, and records them as the build's
         if not held:
             return EXIT_USAGE
-        lines, written = write_announcements(project, series, compiled, [sheets[code] for code in wanted])
+        lines, written = write_announcements(project, series, compiled, [sheets[c] for c in wanted if c in sheets])
         _record(project, written)
     for line in lines:
         reporter.line(line)
+    if to_come:  # a translation not written yet (a language in progress): announced once it is
+        announced = ", ".join(code for code in wanted if code in sheets)
+        reporter.line(
+            f"to come  practice #{number} in {_languages(to_come)}: no translation yet (announced in {announced}); "
+            f"run `python build.py announce {number} --lang {','.join(to_come)}` once it is built"
+        )
     return EXIT_OK
+
+
+def _languages(codes: list[str]) -> str:
+    return ", ".join(f"'{code}'" for code in codes)
 
 
 def translations(
@@ -76,6 +94,7 @@ def translations(
         reporter.line(f"translations: --{'mark' if mark else 'start'} needs the one language to write: add --lang CODE")
         return EXIT_USAGE
     status = EXIT_OK
+    kept: set[Path] = set()
     for number in numbers:
         try:
             if mark:
@@ -89,9 +108,13 @@ def translations(
                 reporter.line(
                     f"started {shown_path(state.source)}  (a copy of {state.reference.name}: translate its text)"
                 )
-        except TranslationCommandError as error:
-            reporter.line(f"translations: {error}")
+            kept.add(keep_text(project.content, _read(state.reference)))
+        except (TranslationCommandError, OSError) as error:
+            reporter.line(f"translations: {getattr(error, 'strerror', None) or error}")
             status = EXIT_USAGE
+    if kept:  # what "what changed" compares with later, without git: it belongs with the content
+        folder = shown_path(project.content / VERSIONS)
+        reporter.line(f"kept    the text each translation follows, in {folder}/ (commit it with the content)")
     return status
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 # An error fails its sheet; a warning is counted (and fails the sheet under --strict); a note only informs.
 Severity = Literal["error", "warning", "note"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "note")  # the order a file's problems are listed in
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,12 @@ class Problem:
     severity: Severity = "error"
 
     def __lt__(self, other: Problem) -> bool:
-        # File order, then line order; a problem without a line (None) comes first in its file.
+        # File order; in a file, the errors (what keeps the sheet from being built) before the warnings and notes;
+        # then line order, a problem without a line (None) first.
         return self._order() < other._order()
 
     def _order(self) -> tuple:
-        return (str(self.path), self.line or 0, self.field or "", self.message, self.severity)
+        return (str(self.path), SEVERITIES.index(self.severity), self.line or 0, self.field or "", self.message)
 
     def __str__(self) -> str:
         where = str(self.path)

@@ -234,7 +234,7 @@ def summary(report: BuildReport) -> str:
         1 for r in report.results for p in r.problems if p.severity == "warning"
     )
     if report.count("checked"):
-        parts = [f"checked {report.count('checked')}"]
+        parts = [f"checked {report.count('checked') + report.failed}"]  # every file read, those that failed too
     else:
         parts = [f"built {report.count('built')}", f"up to date {report.count('up to date')}"]
     parts += [f"failed {report.failed}", f"warnings {warnings}"]

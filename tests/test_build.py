@@ -155,7 +155,7 @@ def test_content_mistake_fails_its_sheet_without_traceback(scratch, tmp_path, ro
     status, log = run(root, "--content", str(scratch), "--output", str(tmp_path / "out"), "--jobs", "1")
     assert status == 1
     assert "Traceback" not in log
-    assert re.search(r'03-entrepreneurship\.en\.md:10: key_figures\[0\]\.value: expected a number, got "ciento"', log)
+    assert re.search(r'03-entrepreneurship\.en\.md:10: key figure 1, value: expected a number, got "ciento"', log)
     assert [p.name for p in (tmp_path / "out").rglob("*.pdf")] == ["knowledge-bites-04-other-en.pdf"]
 
 

@@ -233,7 +233,7 @@ def test_manifest_stays_valid_json_and_records_a_failed_sheet(scratch, tmp_path,
     failed, built = records
     assert (failed["number"], failed["language"], failed["status"], failed["pdf"]) == (3, "en", "failed", None)
     (message,) = failed["messages"]
-    assert re.search(r"03-entrepreneurship\.en\.md:10: key_figures\[0\]\.value: expected a number", message)
+    assert re.search(r"03-entrepreneurship\.en\.md:10: key figure 1, value: expected a number", message)
     assert (built["number"], built["status"], built["pdf"]) == (4, "built", "en/knowledge-bites-04-other-en.pdf")
     assert (output / "index.html").is_file()
 

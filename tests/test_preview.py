@@ -9,10 +9,11 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 import uvicorn
+import yaml
 
 from knowledge_bites.pipeline import SheetResult
 from knowledge_bites.preview.hub import Hub
@@ -190,7 +191,9 @@ def test_the_view_follows_a_build_and_keeps_the_last_good_pages_of_a_failed_shee
     view.end(Outcome(1, series))
     sheet = view.as_json()["sheets"][0]
     assert (sheet["status"], sheet["current"], sheet["building"]) == ("failed", False, False)
-    assert sheet["problems"][1:] == ["content/practices/03-entrepreneurship.en.md: runs 1 page over two pages"]
+    # What kept it from being built comes first, above the warning it had.
+    assert sheet["problems"][0] == "content/practices/03-entrepreneurship.en.md: runs 1 page over two pages"
+    assert ": warning: no 'es' version" in sheet["problems"][1]
     assert sheet["pages"] and sheet["fit"] == "does not fit: about 60 words too long"
     assert not view.as_json()["building"]
 
@@ -249,3 +252,54 @@ def test_a_translation_behind_its_reference_text_says_so_on_its_sheet(scratch):
     (out_of_date,) = notes["03-entrepreneurship.es"][:1]
     assert out_of_date.kind == "out-of-date" and out_of_date.text.startswith("out of date: ")
     assert [note.kind for note in notes["03-entrepreneurship.en"]] == ["in-progress"]  # French, in progress
+
+
+def test_a_sheet_not_built_lists_its_error_first_and_no_room_figure(shipped_build, tmp_path):
+    import shutil
+
+    output, content = tmp_path / "output", tmp_path / "content"
+    shutil.copytree(shipped_build.output, output)
+    shutil.copytree(ROOT / "content", content)
+    project = Project.at(ROOT, content, output)
+    source = content / "practices" / "07-pre-departure-assistance-morocco.en.md"
+    view = View(project)
+    series = load_series(content)
+    view.loaded(series, sheet_notes(series), Record.load(output))
+    key = "07-pre-departure-assistance-morocco.en"
+    assert view.as_json()["sheets"][12]["key"] == key and view.as_json()["sheets"][12]["fit"].startswith("fits, ")
+
+    # Built with a warning, then it fails to print (a time limit): the error comes first, and no room is told.
+    warning = Problem(source, 20, None, "raw HTML is not allowed in the text and was removed", "warning")
+    view.sheets[key] = replace(view.sheets[key], source_problems=view.lines([warning]))
+    view.printed(SheetResult(key, source, "failed", problems=(Problem(source, None, None, "took too long"),)))
+    sheet = view.as_json()["sheets"][12]
+    assert sheet["problems"][0].endswith(": took too long") and ": warning: " in sheet["problems"][1]
+    assert (sheet["status"], sheet["fit"]) == ("failed", None)
+
+    # Its text breaks: the room of its last good build is not shown beside "Not built" either.
+    source.write_text(source.read_text(encoding="utf-8").replace("number: 7", "number: seven"), encoding="utf-8")
+    view = View(project)
+    series = load_series(content)
+    view.loaded(series, sheet_notes(series), Record.load(output))
+    sheet = view.as_json()["sheets"][12]
+    assert (sheet["status"], sheet["fit"], bool(sheet["pages"])) == ("failed", None, True)
+
+
+def test_a_practice_lacking_several_languages_says_so_in_one_note(shipped_copy):
+    data = yaml.safe_load((shipped_copy / "series.yaml").read_text(encoding="utf-8"))
+    for value in [
+        data["series_name"],
+        data["short_name"],
+        data["publisher"],
+        data["disclaimer"],
+        data["call_to_action"]["text"],
+        data["call_to_action"]["link_text"],
+        *data["regions"].values(),
+    ]:
+        value.update(pt=value["en"], de=value["en"])  # fmt: skip
+    data.update(languages={**data["languages"], "pt": "pt_PT", "de": "de"}, languages_in_progress=["fr", "pt", "de"])
+    (shipped_copy / "series.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    notes = sheet_notes(load_series(shipped_copy))
+    assert [(n.kind, n.text) for n in notes["01-cash-for-work-guinea.en"]] == [
+        ("in-progress", "no French, Portuguese and German versions yet")
+    ]

@@ -58,13 +58,13 @@ def test_front_matter_text_prints_as_text_never_as_markup_or_template(scratch, r
     (scratch / "practices" / "03-entrepreneurship.en.md").write_text(practice(front), encoding="utf-8")
     renderer, series = renderer_for(scratch, root)
     html = renderer.render(series.sheets[0])
-    assert "Tools &amp; &lt;b&gt;trade&lt;/b&gt; {{ 7 * 7 }} &#39;quoted&#39;" in html
+    assert "Tools &amp; &lt;b&gt;trade&lt;/b&gt; {{ 7 * 7 }} ‘quoted’" in html  # typographic quotes, as text
     assert "49" not in html
 
 
 TRICKY = "Tools & <b>trade</b> {{ 7 * 7 }} {% if true %}yes{% endif %} 'single' \"double\""
 TRICKY_HTML = (
-    "Tools &amp; &lt;b&gt;trade&lt;/b&gt; {{ 7 * 7 }} {% if true %}yes{% endif %} &#39;single&#39; &#34;double&#34;"
+    "Tools &amp; &lt;b&gt;trade&lt;/b&gt; {{ 7 * 7 }} {% if true %}yes{% endif %} ‘single’ “double”"
 )
 
 

@@ -18,7 +18,7 @@ import yaml
 from pypdf import PdfReader
 
 from knowledge_bites.files import shown_path
-from knowledge_bites.sources import load_series
+from knowledge_bites.sources import load_series, versions
 from knowledge_bites.sources.versions import version_of, with_version
 
 from .conftest import ROOT, run_build
@@ -92,6 +92,9 @@ def test_the_shipped_translations_follow_their_english_texts(root):
     assert sorted(found) == sorted(expected)
 
 
+FUND = ': "EDF." → "Enterprise Development Fund."'  # a few words edited in a section are shown
+
+
 def test_an_edited_section_makes_each_translation_out_of_date_and_marking_brings_it_back(translated):
     english = translated / "practices" / f"{IRAQ}.en.md"
     edit(english, "4,975 jobs under the EDF.", "4,975 jobs under the Enterprise Development Fund.")
@@ -101,9 +104,9 @@ def test_an_edited_section_makes_each_translation_out_of_date_and_marking_brings
     assert status == 0
     assert out_of_date(found) == [
         f"practices/{IRAQ}.es.md:3: translated_from: warning: out of date: {IRAQ}.en.md has changed: section "
-        f"'Results' edited; bring it up to date, then run python build.py translations --mark 9 --lang es",
+        f"'Results' edited{FUND}; bring it up to date, then run python build.py translations --mark 9 --lang es",
         f"practices/{IRAQ}.fr.md:3: translated_from: note: out of date: {IRAQ}.en.md has changed: section "
-        f"'Results' edited; bring it up to date, then run python build.py translations --mark 9 --lang fr",
+        f"'Results' edited{FUND}; bring it up to date, then run python build.py translations --mark 9 --lang fr",
     ]
     assert "fr (in progress): 1 of 1 practice translated, 1 out of date; none missing: it can leave " in "\n".join(
         found
@@ -119,8 +122,8 @@ def test_an_edited_section_makes_each_translation_out_of_date_and_marking_brings
     assert (status, found) == (
         0,
         [
-            f"out of date  practices/{IRAQ}.es.md  ({IRAQ}.en.md has changed: section 'Results' edited)",
-            f"out of date  practices/{IRAQ}.fr.md  ({IRAQ}.en.md has changed: section 'Results' edited)",
+            f"out of date  practices/{IRAQ}.es.md  ({IRAQ}.en.md has changed: section 'Results' edited{FUND})",
+            f"out of date  practices/{IRAQ}.fr.md  ({IRAQ}.en.md has changed: section 'Results' edited{FUND})",
             "es: 1 practice: 0 up to date, 1 out of date, 0 missing",
             "fr (in progress): 1 practice: 0 up to date, 1 out of date, 0 missing",
         ],
@@ -131,7 +134,10 @@ def test_an_edited_section_makes_each_translation_out_of_date_and_marking_brings
     status, found = lines(translated, "translations", "--mark", "9", "--lang", "es")
     assert (status, found) == (
         0,
-        [f"marked  practices/{IRAQ}.es.md  (follows {IRAQ}.en.md as it is now; it was out of date)"],
+        [
+            f"marked  practices/{IRAQ}.es.md  (follows {IRAQ}.en.md as it is now; it was out of date)",
+            KEPT,
+        ],
     )
     after = spanish.read_bytes().split(b"\n")
     changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
@@ -166,6 +172,31 @@ def test_what_changed_names_a_new_key_figure_a_changed_title_and_a_removed_secti
     )
 
 
+KEPT = "kept    the text each translation follows, in versions/ (commit it with the content)"
+
+
+def test_what_changed_is_told_without_git_from_the_text_kept_in_the_content(scratch):
+    for lang in ("en", "es"):
+        shutil.copy(SHIPPED / f"{IRAQ}.{lang}.md", scratch / "practices")  # no git repository here
+    settings(scratch, languages={"en": "en_GB", "es": "es"}, languages_in_progress=[])
+    english = scratch / "practices" / f"{IRAQ}.en.md"
+    edit(english, "## Context", "## The context")  # a version of the text that no git repository has seen
+    assert lines(scratch, "translations", "--mark", "9", "--lang", "es") == (
+        0,
+        [f"marked  practices/{IRAQ}.es.md  (follows {IRAQ}.en.md as it is now; it was out of date)", KEPT],
+    )
+    kept = scratch / "versions" / f"{version_of(english.read_bytes())}.md"
+    assert kept.read_bytes() == english.read_bytes()  # named by its content: the same text is the same file
+    edit(english, "4,975 jobs under the EDF.", "4,975 jobs under the Enterprise Development Fund.")
+
+    _, found = lines(scratch, "--check")
+
+    assert out_of_date(found) == [
+        f"practices/{IRAQ}.es.md:3: translated_from: warning: out of date: {IRAQ}.en.md has changed: section "
+        f"'Results' edited{FUND}; bring it up to date, then run python build.py translations --mark 9 --lang es",
+    ]
+
+
 def test_what_changed_is_unknown_without_the_earlier_text_but_the_translation_is_still_out_of_date(scratch):
     for lang in ("en", "es"):
         shutil.copy(SHIPPED / f"{IRAQ}.{lang}.md", scratch / "practices")  # no git repository here
@@ -174,6 +205,8 @@ def test_what_changed_is_unknown_without_the_earlier_text_but_the_translation_is
     edit(english, "## Context", "## The context")  # a version of the text that no git repository has seen
     assert lines(scratch, "translations", "--mark", "9", "--lang", "es")[0] == 0
     recorded = version_of(english.read_bytes())[:7]
+    shutil.rmtree(scratch / "versions")  # the kept text was not copied along with the content
+    versions._found.clear()  # nor found by an earlier test in this process
     edit(english, "## Results", "## Results so far")
     unrecorded = scratch / "practices" / "10-smes-former-returnees-afghanistan.es.md"
     shutil.copy(SHIPPED / "10-smes-former-returnees-afghanistan.en.md", scratch / "practices")
@@ -185,7 +218,8 @@ def test_what_changed_is_unknown_without_the_earlier_text_but_the_translation_is
     assert status == 0
     assert out_of_date(found) == [
         f"practices/{IRAQ}.es.md:3: translated_from: warning: out of date: {IRAQ}.en.md has changed; what changed "
-        f"is unknown (version {recorded}: the content is not in a git repository to look it up in); bring it up "
+        f"is unknown (version {recorded}: its text is not kept in versions/, and the content is not in a git "
+        "repository to look it up in); bring it up "
         "to date, then run python build.py translations --mark 9 --lang es",
         "practices/10-smes-former-returnees-afghanistan.es.md: translated_from: warning: out of date: it does not "
         "record which version of 10-smes-former-returnees-afghanistan.en.md it translates, so what changed is "
@@ -204,7 +238,10 @@ def test_a_language_in_progress_sums_up_in_one_line_and_passes_strict(scratch):
     status, found = lines(scratch, "translations", "--start", "3", "--lang", "fr")
     assert (status, found) == (
         0,
-        ["started practices/03-entrepreneurship.fr.md  (a copy of 03-entrepreneurship.en.md: translate its text)"],
+        [
+            "started practices/03-entrepreneurship.fr.md  (a copy of 03-entrepreneurship.en.md: translate its text)",
+            KEPT,
+        ],
     )
     english = (scratch / "practices" / "03-entrepreneurship.en.md").read_bytes()
     assert started.read_bytes() == with_version(english, version_of(english))
@@ -250,7 +287,7 @@ def test_languages_in_progress_must_be_other_languages_of_the_series(scratch, li
     path.write_text(text, encoding="utf-8")
     status, found = lines(scratch, "--check")
     assert status == 2
-    assert found == [f"series.yaml:13: languages_in_progress[0]: {message}"]
+    assert found == [f"series.yaml:13: language in progress 1: {message}"]
 
 
 def test_the_version_line_is_the_only_change_whatever_the_line_endings():

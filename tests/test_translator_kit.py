@@ -430,7 +430,8 @@ def test_a_partial_kit_keeps_the_english_and_the_translation_stays_out_of_date(i
     report = command(iraq, "translations", "--lang", "es")[1]
     assert (
         report[0]
-        == f"out of date  content/practices/{IRAQ}.es.md  ({IRAQ}.en.md has changed: section 'Results' edited)"
+        == f"out of date  content/practices/{IRAQ}.es.md  ({IRAQ}.en.md has changed: section 'Results' edited: "
+        '"EDF." → "Fund.")'
     )
 
 
@@ -476,7 +477,16 @@ def test_export_and_import_of_an_untouched_kit_leave_every_shipped_translation_u
 
     assert status == 0, found
     changed = sorted(name for name, data in before.items() if (content / "practices" / name).read_bytes() != data)
-    assert changed == ["04-employability-empowerment-mali.es.md"]  # its summary, wrapped at other words
+    # Its summary, wrapped at other words; and two whose text came back with the apostrophes the sheet prints.
+    assert changed == [
+        "02-employment-through-training-burkina-faso.es.md",
+        "04-employability-empowerment-mali.es.md",
+        "07-pre-departure-assistance-morocco.es.md",
+    ]
+    for name in (changed[0], changed[2]):
+        after = (content / "practices" / name).read_bytes()
+        assert after.replace("’".encode(), b"'") == before[name] and after != before[name]
+    changed = [changed[1]]
     # A source that changed must still give the same PDF: build it from the text before and after.
     after = (content / "practices" / changed[0]).read_bytes()
     pdfs = []

@@ -62,7 +62,9 @@ class SheetView:
 
     @property
     def problems(self) -> list[str]:
-        return list(dict.fromkeys(self.source_problems + self.layout_problems))
+        """Return the sheet's problem lines, those that kept it from being built first, then warnings and notes."""
+        lines = dict.fromkeys(self.source_problems + self.layout_problems)
+        return sorted(lines, key=lambda line: ": warning: " in line or ": note: " in line)
 
     @property
     def current(self) -> bool:
@@ -122,11 +124,25 @@ def sheet_notes(series: Series) -> dict[str, list[Note]]:
         if state.status == "out of date":
             notes.setdefault(sheet_key(state.source), []).append(Note("out-of-date", f"out of date: {state.why}"))
         elif state.status == "missing":
-            kind = "in-progress" if series.settings.in_progress(state.lang) else "missing"
+            quiet = series.settings.in_progress(state.lang) or series.settings.practice_in_progress(state.number)
+            kind = "in-progress" if quiet else "missing"
             for key in keys.get(state.number, []):
                 if kind == "missing" or key.endswith(f".{series.translations.reference}"):
-                    notes.setdefault(key, []).append(Note(kind, f"no {names[state.lang]} version yet"))
-    return notes
+                    notes.setdefault(key, []).append(Note(kind, names[state.lang]))
+    return {key: _missing_together(found) for key, found in notes.items()}
+
+
+def _missing_together(notes: list[Note]) -> list[Note]:
+    """Say the languages a sheet lacks in one note of each kind: `no French, Portuguese and Arabic version yet`."""
+    together: list[Note] = []
+    for note in notes:
+        if note.kind == "out-of-date":
+            together.append(note)
+        elif not any(n.kind == note.kind for n in together):
+            named = [n.text for n in notes if n.kind == note.kind]
+            listed = f"{', '.join(named[:-1])} and {named[-1]}" if len(named) > 1 else named[0]
+            together.append(Note(note.kind, f"no {listed} version{'s' if len(named) > 1 else ''} yet"))
+    return together
 
 
 def language_names(series: Series) -> dict[str, str]:
@@ -186,7 +202,9 @@ class View:
         for view in found:
             source = self.project.root / view.source
             view = replace(
-                view, source_problems=self.lines(by_source.get(source, [])), notes=tuple(notes.get(view.key, ()))
+                view,
+                source_problems=self.lines(sorted(by_source.get(source, []))),
+                notes=tuple(notes.get(view.key, ())),
             )
             if source in failed:
                 # Its text did not load or did not pass the checks: how it was laid out last says nothing of it.
@@ -198,7 +216,8 @@ class View:
             ):
                 status = view.status if view.status != NEW else OK
                 pdf = self.project.output / known.pdf
-                view = replace(view, pdf=pdf, sha256=known.sha256, fit=known.fit or view.fit, status=status)
+                fit = known.fit or view.fit if status != FAILED else None  # not built: its room is not known
+                view = replace(view, pdf=pdf, sha256=known.sha256, fit=fit, status=status)
             sheets[view.key] = view
         self.sheets = sheets
 
@@ -222,7 +241,8 @@ class View:
             return None
         problems = self.lines(result.problems)
         if result.status == "failed":
-            view = replace(view, status=FAILED, building=False, layout_problems=problems, fit=result.fit or view.fit)
+            # Only a sheet that ran over has a room figure (the words to cut): that of its last build is gone.
+            view = replace(view, status=FAILED, building=False, layout_problems=problems, fit=result.fit)
         elif result.status in ("built", "up to date"):
             # A source with an error does not reach the printer: what it was told at loading can only be warnings.
             warned = problems or view.source_problems

@@ -14,7 +14,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..problems import Problem
-from .yamltext import YamlDocument
+from .yamltext import YamlDocument, location
+
+__all__ = ["did_you_mean", "location", "model_problems"]
 
 
 def model_problems(
@@ -39,14 +41,6 @@ def model_problems(
         known = fields_at(model, loc[:-1]) if item["type"] == "extra_forbidden" else []
         problems.append(Problem(path, doc.line_of(prefix + loc), location(loc), _message(item, known)))
     return problems
-
-
-def location(loc: tuple[str | int, ...]) -> str:
-    """Return a field's location as the user writes it: `key_figures[0].value`."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def did_you_mean(name: str, known: list[str]) -> str:

@@ -80,6 +80,45 @@ def resolve(reference: str, content_root: Path, *, url: bool = False) -> Path:
     return resolved
 
 
+# An image in the text prints at its size in pixels (one pixel a CSS pixel, 1/96 inch), and at most as wide as a
+# column of the body (styles/sheet.css: A4, 15 mm margins, two columns 7 mm apart): 86.5 mm, 327 pixels. A wider one
+# is scaled down to the column, and the type drawn in it with it. Type drawn 12 pixels high (9 pt on a screen, as
+# charts usually label) stays 7 pt or larger, the house style's smallest, up to 420 pixels across.
+COLUMN_MM = 86.5
+COLUMN_PIXELS = round(COLUMN_MM / 25.4 * 96)
+SMALLEST_PT, LABEL_PT = 7, 9
+READABLE_PIXELS = int(COLUMN_PIXELS * LABEL_PT / SMALLEST_PT)  # 420
+SHRUNK_TOO_FAR = 0.5  # scaled to less than half its size, a picture's type is too small unless drawn very large
+
+
+def small_type(path: Path) -> str | None:
+    """Say, for an image in the text, how small its type prints when the column scales it down to less than half
+    its size (from its width in pixels; a drawing's type size cannot be told); None when it does not."""
+    state = state_of(path)
+    if state is None or path.suffix.lower() == ".svg":  # a drawing in SVG has no size in pixels to scale from
+        return None
+    width = _width_cached(path, state)
+    if not width or COLUMN_PIXELS / width >= SHRUNK_TOO_FAR:
+        return None
+    scale = COLUMN_PIXELS / width
+    return (
+        f"is {width:,} pixels wide and prints {COLUMN_MM:g} mm wide, at {scale:.0%} of its size, so text drawn in it "
+        f"at 12 pixels prints at about {LABEL_PT * scale:.1f} pt (the smallest readable size is {SMALLEST_PT} pt): "
+        f"draw it about {READABLE_PIXELS} pixels wide, or with type {SMALLEST_PT / (LABEL_PT * scale):.0f} times as "
+        "large"
+    )
+
+
+@lru_cache(maxsize=256)
+def _width_cached(path: Path, state: FileState) -> int | None:
+    with _pillow_for_checking():
+        try:
+            with Image.open(path) as image:  # the header alone
+                return image.size[0]
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+            return None
+
+
 def check(path: Path) -> str | None:
     """Return what is wrong with the image file at `path` (already resolved), or None if it can be printed."""
     state = state_of(path)

@@ -20,6 +20,7 @@ from .markdown import Body, convert
 from .schema import PracticeMeta, SeriesSettings
 from .sheet import Sheet
 from .translations import Translations, track, translation_problems
+from .typography import typeset_meta
 from .versions import version_of
 from .yamltext import YamlDocument, YamlError, parse_yaml
 
@@ -105,7 +106,7 @@ def _load_settings(path: Path) -> tuple[SeriesSettings, str]:
                 Problem(
                     path,
                     doc.line_of(("languages_in_progress", index)),
-                    f"languages_in_progress[{index}]",
+                    location(("languages_in_progress", index)),
                     f"'{lang}' is {what}: list only languages still being translated",
                 )
             )
@@ -199,7 +200,12 @@ def load_sheet(
         if region not in settings.regions:
             hint = did_you_mean(region, list(settings.regions))
             problems.append(
-                Problem(path, doc.line_of(("regions", index)), f"regions[{index}]", f"unknown region '{region}'{hint}")
+                Problem(
+                    path,
+                    doc.line_of(("regions", index)),
+                    location(("regions", index)),
+                    f"unknown region '{region}'{hint}",
+                )
             )
     if not body.strip():
         problems.append(Problem(path, body_line, None, "the sheet has no text after the front matter", "warning"))
@@ -217,7 +223,7 @@ def load_sheet(
         path,
         lang,
         name.slug,
-        meta,
+        typeset_meta(meta, lang),  # its quotes and apostrophes as the body's (sources/typography.py)
         body,
         body_line,
         converted.html,
@@ -259,4 +265,6 @@ def _checked_images(
         files.append(use.file)
         if message := images.check(use.file):
             problems.append(Problem(path, line, None, f"image '{use.src.strip()}': {message}"))
+        elif message := images.small_type(use.file):
+            problems.append(Problem(path, line, None, f"image '{use.src.strip()}' {message}", "warning"))
     return photo, tuple(files), problems

@@ -23,9 +23,11 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..limits import CONVERSION_LIMIT
 from ..locations import Section
+from ..names import SourceName
 from ..problems import Problem
 from . import images
 from .shape import ConversionTimeoutError, shape_problems, time_limit
+from .typography import smarty_config
 
 # What the Markdown body may contain once sanitised; everything else is removed.
 ALLOWED_TAGS = {
@@ -165,6 +167,8 @@ class _Safety(Treeprocessor):
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, fragment in enumerate(stash):
             text = str(fragment)
+            if "<" not in text:  # no tag: a typographic quote that `smarty` set aside, to print as it is
+                continue
             stash[index] = _neutralise(text)
             meaningful = _COMMENT.sub("", text).strip()
             # Comments are the writer's notes and are left out quietly; a closing tag was reported with its opening.
@@ -249,7 +253,12 @@ def _resolved(src: str, content_root: Path) -> tuple[Path | None, str | None]:
 
 def _convert(source: Path, body: str, body_line: int, content_root: Path) -> Body:
     processors = _Processors(content_root)
-    md = markdown.Markdown(extensions=["sane_lists", "tables", processors], output_format="html")
+    name = SourceName.parse(source.name)  # the quotation marks are those of the text's language
+    md = markdown.Markdown(
+        extensions=["sane_lists", "tables", "smarty", processors],
+        extension_configs={"smarty": smarty_config(name.lang if name else "en")},
+        output_format="html",
+    )
     raw = md.convert(body)
     safety = processors.safety
     problems = []

@@ -8,10 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Annotated, Any, Literal
 
-from babel import Locale
 from pydantic import (
     AllowInfNan,
     BaseModel,
@@ -27,6 +25,8 @@ from pydantic import (
 )
 
 from ..names import MAX_NUMBER
+from .countries import country_code
+from .yamltext import unreal_date
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -68,10 +68,8 @@ def _partial_date(value: Any) -> PartialDate:
         return PartialDate(value)
     if isinstance(value, str) and (match := _PARTIAL_DATE.match(value.strip())):
         year, month, day = (int(g) if g else None for g in match.groups())
-        try:
-            date(year, month or 1, day or 1)
-        except ValueError as error:
-            raise ValueError(f"not a real date ({error})") from None
+        if (why := unreal_date(year, month, day)) is not None:
+            raise ValueError(f"not a real date: {why}")
         return PartialDate(year, month, day)
     raise ValueError('expected a date as "YYYY", "YYYY-MM" or "YYYY-MM-DD"')
 
@@ -82,33 +80,17 @@ Approximate = Annotated[PartialDate, BeforeValidator(_partial_date)]
 def _full_date(value: Any) -> Any:
     # YAML reads 2026-11-23 as a date, but "2026-11-23" in quotes as text: accept both.
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError as error:
-            raise ValueError(f"'{value.strip()}' is not a real date ({error})") from None
+        year, month, day = (int(part) for part in value.strip().split("-"))
+        if (why := unreal_date(year, month, day)) is not None:
+            raise ValueError(f"'{value.strip()}' is not a real date: {why}")
+        return date(year, month, day)
     return value
 
 
 FullDate = Annotated[date, BeforeValidator(_full_date)]
 
 
-def _country_code(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("expected a two-letter ISO 3166 country code, such as IQ")
-    code = value.strip()
-    if code.upper() != code and code.upper() in _territories():
-        raise ValueError(f"country codes are written in capitals: {code.upper()}")
-    if code not in _territories():
-        raise ValueError(f"'{code}' is not an ISO 3166 alpha-2 country code")
-    return code
-
-
-@cache
-def _territories() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
-
-
-CountryCode = Annotated[str, BeforeValidator(_country_code)]
+CountryCode = Annotated[str, BeforeValidator(country_code)]
 
 
 def _text_version(value: Any) -> str:
@@ -299,6 +281,12 @@ class SeriesSettings(_Strict):
         "has come, instead of a warning per practice it lacks, and `--strict` does not fail them for it. Each is "
         "one of `languages`, not the first.",
     )
+    practices_in_progress: list[StrictInt] = Field(
+        [],
+        description="Practices still being written or translated, by number, e.g. `[11]`: a language that has no "
+        "file yet for one of them gets a note instead of a warning, so that `--strict` passes while you write. Take "
+        "the number out once the practice is in every language.",
+    )
     launched: StrictInt = Field(description="The year the series started.")
     series_name: Localized = Field(description="The full name of the series, printed in the masthead.")
     short_name: Localized = Field(description="The short name, printed in the footer and used in file names.")
@@ -352,6 +340,10 @@ class SeriesSettings(_Strict):
     def in_progress(self, lang: str) -> bool:
         """Return whether a language is still being translated (listed in `languages_in_progress`)."""
         return lang in self.languages_in_progress
+
+    def practice_in_progress(self, number: int) -> bool:
+        """Return whether a practice is still being written or translated (listed in `practices_in_progress`)."""
+        return number in self.practices_in_progress
 
     def missing_translations(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Return (field path, language) for each text that lacks a language of the series."""

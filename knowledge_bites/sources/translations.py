@@ -23,7 +23,7 @@ from ..problems import Problem
 from .frontmatter import read_source
 from .schema import SeriesSettings
 from .sheet import Sheet
-from .versions import FIELD, TranslationCommandError, old_texts, what_changed
+from .versions import FIELD, VERSIONS, TranslationCommandError, old_texts, what_changed
 from .yamltext import YamlError
 
 __all__ = ["FIELD", "LanguageProgress", "TranslationCommandError", "TranslationState", "Translations", "track"]
@@ -131,6 +131,7 @@ class Translations:
     reference: str = ""
     languages: tuple[LanguageProgress, ...] = ()
     states: tuple[TranslationState, ...] = ()  # in language order, then practice order
+    practices_in_progress: frozenset[int] = frozenset()  # being written or translated: lacking a language is no fault
 
     def state(self, number: int | None, lang: str | None) -> TranslationState | None:
         """Return the state of one practice in one language (None for the reference language)."""
@@ -202,7 +203,7 @@ def track(
         if lang != reference:
             numbers = [tuple(s.number for s in states if s.lang == lang and s.status == status) for status in STATUSES]
             progress.append(LanguageProgress(lang, settings.in_progress(lang), len(originals), *numbers))
-    return Translations(reference, tuple(progress), tuple(states))
+    return Translations(reference, tuple(progress), tuple(states), frozenset(settings.practices_in_progress))
 
 
 def _explain(
@@ -220,7 +221,8 @@ def _explain(
         if version is None:
             why = f"it does not record which version of {name} it translates, so what changed is unknown"
         elif version not in texts:
-            reason = unavailable or "it is not in the git history"
+            kept = f"its text is not kept in {shown_path(content_root / VERSIONS)}/"
+            reason = f"{kept}, and {unavailable}" if unavailable else f"{kept} nor in the git history"
             why = f"{name} has changed; what changed is unknown (version {version[:7]}: {reason})"
         else:
             try:
@@ -263,13 +265,30 @@ def translation_problems(
         for state in translations.states
         if state.status == "out of date"
     ]
-    problems += [
-        missing_version(state.reference, state.lang, state.source)
+    lacking = [
+        state
         for state in translations.states
         if state.status == "missing"
         and state.lang not in in_progress  # a language in progress lacks practices on purpose: one line sums it up
         and state.reference not in failed
         and (state.number, state.lang) not in renumbered
+    ]
+    problems += [
+        missing_version(state.reference, state.lang, state.source)
+        for state in lacking
+        if state.number not in translations.practices_in_progress
+    ]
+    problems += [  # a practice being written or translated lacks languages on purpose: a note, not a warning
+        Problem(
+            state.reference,
+            None,
+            None,
+            f"no '{state.lang}' version yet ({state.source.name}): practice #{state.number} is in progress "
+            "(practices_in_progress in series.yaml)",
+            "note",
+        )
+        for state in lacking
+        if state.number in translations.practices_in_progress
     ]
     problems += [
         Problem(

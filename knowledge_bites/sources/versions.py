@@ -1,7 +1,10 @@
-"""Versions of a source's text: the version a translation records, the earlier texts git keeps, what changed.
+"""Versions of a source's text: the version a translation records, the earlier texts kept, what changed.
 
-A version is the git blob id of a file's bytes, `sha1(b"blob <size>\\0" + bytes)`: it is computed without git, and
-when the content is in a git repository, git can give back the text of a version (`git cat-file`). Comparing two
+A version is the git blob id of a file's bytes, `sha1(b"blob <size>\\0" + bytes)`: it is computed without git. The
+text of each version a translation follows is kept inside the content, as `content/versions/<version>.md`, when
+`translations --start`, `--mark` or `--export` records it: named by its own content, so that it travels with the
+content and needs no git. An older version that was not kept comes from git, when the content is in a repository
+and the version was committed (`git cat-file`). Comparing two
 versions of a practice tells what changed: its title, summary, key figures and other fields, and the sections (by
 heading, as the build divides the text) added, removed or edited. Writing a version into a source touches one line
 of its front matter and nothing else.
@@ -9,14 +12,16 @@ of its front matter and nothing else.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import html
 import re
 import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..files import rewrite
+from ..files import rewrite, write_atomically
 from .frontmatter import decode, read_source, split_front_matter
 from .markdown import Body, convert
 from .schema import PracticeMeta
@@ -30,13 +35,36 @@ def version_of(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-# --- Earlier versions of a text, from git --------------------------------------------------------------
+# --- Earlier versions of a text: kept in content/versions/, or from git ----------------------------------
 
-_found: dict[str, bytes] = {}  # versions git gave back: a version's text never changes
+VERSIONS = "versions"  # the folder of content/ that keeps the text of each version a translation follows
+_found: dict[str, bytes] = {}  # versions found: a version's text never changes
+
+
+def kept_path(content_root: Path, version: str) -> Path:
+    """Return where the text of a version is kept: `content/versions/<version>.md`."""
+    return content_root / VERSIONS / f"{version}.md"
+
+
+def keep_text(content_root: Path, data: bytes) -> Path:
+    """Keep the text of a version of a reference file in the content (once: the name is its content); return where."""
+    path = kept_path(content_root, version_of(data))
+    if not path.is_file():
+        path.parent.mkdir(exist_ok=True)
+        write_atomically(path, data)
+    return path
 
 
 def old_texts(folder: Path, versions: set[str]) -> tuple[dict[str, bytes], str | None]:
-    """Return the texts git holds for these versions, and why git could not be asked, if it could not."""
+    """Return the texts of these versions, kept in the content folder or held by git, and why git could not be
+    asked, if it could not and was needed."""
+    for version in versions - set(_found):
+        try:
+            data = kept_path(folder, version).read_bytes() if re.fullmatch(r"[0-9a-f]{40}", version) else None
+        except OSError:
+            continue
+        if data is not None and version_of(data) == version:  # a kept file edited by hand is no version
+            _found[version] = data
     wanted = sorted(v for v in versions if v not in _found)
     problem = None
     if wanted:
@@ -158,12 +186,34 @@ def _section_changes(old: Body, new: Body) -> list[str]:
         if match is None:
             changes.append(f"{_section_name(title)} added")
             continue
-        if before.pop(match)[1] != text:
-            changes.append(f"{_section_name(title)} edited")
+        if (old_text := before.pop(match)[1]) != text:
+            changes.append(f"{_section_name(title)} edited{_words_edited(old_text, text)}")
     changes += [f"{_section_name(title)} removed" for title, _ in before]
     if not changes and [t for t, _ in _sections(old)] != [t for t, _ in after]:
         changes.append("sections reordered")
     return changes
+
+
+_TAG = re.compile(r"<[^>]+>")
+MAX_SHOWN = 8  # an edit of up to this many words on either side is shown word for word; a longer one is not
+
+
+def _words_edited(old: str, new: str) -> str:
+    """Return the words a small edit of a section changed, `: "130" → "135"`; nothing when the edit is larger
+    than a few words in one or two places (the section's heading then says enough)."""
+    before, after = (html.unescape(_TAG.sub(" ", text)).split() for text in (old, new))
+    spots = [
+        op for op in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes() if op[0] != "equal"
+    ]
+    if not spots or len(spots) > 2 or any(max(i2 - i1, j2 - j1) > MAX_SHOWN for _, i1, i2, j1, j2 in spots):
+        return ""
+    shown = []
+    for kind, i1, i2, j1, j2 in spots:
+        gone, came = " ".join(before[i1:i2]), " ".join(after[j1:j2])
+        shown.append(
+            f'"{gone}" → "{came}"' if kind == "replace" else f'"{came}" added' if came else f'"{gone}" removed'
+        )
+    return ": " + " and ".join(shown)
 
 
 def _section_name(title: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +17,24 @@ class _Loader(yaml.SafeLoader):
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as error:
+            parts = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", str(node.value))
+            why = unreal_date(*(int(p) for p in parts.groups())) if parts else None
             raise yaml.constructor.ConstructorError(
-                None, None, f"'{node.value}' is not a real date ({error})", node.start_mark
+                None, None, f"'{node.value}' is not a real date: {why or error}", node.start_mark
             ) from None
+
+
+def unreal_date(year: int, month: int | None, day: int | None) -> str | None:
+    """Say, as a writer would, why a date written as YYYY-MM-DD is no real date; None when it is one."""
+    if year < 1:
+        return "the year comes first, with four digits (YYYY-MM-DD)"
+    if month is not None and not 1 <= month <= 12:
+        return f"there is no month {month:02d}; the month comes after the year, from 01 to 12 (YYYY-MM-DD)"
+    if day is not None:
+        days = calendar.monthrange(year, month or 1)[1]
+        if not 1 <= day <= days:
+            return f"{calendar.month_name[month or 1]} {year} has days 01 to {days}, not {day:02d}"
+    return None
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
@@ -143,20 +159,47 @@ def _reject_aliases(text: str, first_line: int, loader: type) -> None:
             )
 
 
-def _field_at(node: yaml.Node, index: int, path: str = "") -> str | None:
-    """Return the dotted path of the value node that starts at character `index`."""
+def _field_at(node: yaml.Node, index: int, path: tuple[str | int, ...] = ()) -> str | None:
+    """Return the location (`location`) of the value node that starts at character `index`."""
     if node.start_mark.index == index and path:
-        return path
+        return location(path)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            name = f"{path}.{key_node.value}" if path else str(key_node.value)
-            if (found := _field_at(value_node, index, name)) is not None:
+            if (found := _field_at(value_node, index, (*path, str(key_node.value)))) is not None:
                 return found
     elif isinstance(node, yaml.SequenceNode):
         for position, item in enumerate(node.value):
-            if (found := _field_at(item, index, f"{path}[{position}]")) is not None:
+            if (found := _field_at(item, index, (*path, position))) is not None:
                 return found
     return None
+
+
+# What one item of a list field is called, for a location that counts the items from 1 as writers do.
+ITEM_NAMES = {
+    "key_figures": "key figure",
+    "countries": "country",
+    "regions": "region",
+    "partners": "partner",
+    "languages_in_progress": "language in progress",
+}
+
+
+def location(loc: tuple[str | int, ...]) -> str:
+    """Return a field's location as a writer counts: `key figure 1, value` for the first key figure's value.
+
+    Items of a list are counted from 1 (`country 2`); a field inside one follows after a comma; a field inside a
+    mapping after a dot (`period.start`)."""
+    out = ""
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            name = str(loc[index - 1]) if index else ""
+            item = ITEM_NAMES.get(name, f"{name} item" if name else "item")
+            out = f"{out.removesuffix(name)}{item} {part + 1}"
+        elif out and isinstance(loc[index - 1], int):
+            out += f", {part}"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
 
 
 _KEY_KINDS = {

@@ -17,7 +17,7 @@ from babel import Locale
 from ..files import shown_path, write_atomically
 from ..sources.frontmatter import decode, read_source, split_front_matter
 from ..sources.translations import TranslationCommandError, Translations, TranslationState
-from ..sources.versions import FIELD, old_texts, version_of
+from ..sources.versions import FIELD, keep_text, old_texts, version_of
 from ..sources.yamltext import YamlError, parse_yaml
 from . import matching
 from .inline import words
@@ -76,6 +76,7 @@ def export(
     data = write_kit(header, entries, (_bcp47(locales[translations.reference]), _bcp47(locales[lang])), note)
     path = kit_folder(output) / header.name
     write_atomically(path, data)
+    keep_text(content, raw)  # the version the imported translation will follow: "what changed" needs its text
     total = sum(words(entry.unit.text) for entry in entries)
     left = [entry for entry in entries if entry.target is None]
     return Exported(path, state.reference.name.split(".")[0], total, sum(words(e.unit.text) for e in left), len(left),

@@ -264,6 +264,7 @@
     notices.replaceChildren(...state.notices.map((line) => el("li", {}, el("code", {}, line))));
 
     const list = document.getElementById("practices");
+    list.style.setProperty("--languages", String(Math.min(Math.max(state.languages.length, 1), 6)));
     const groups = new Map();
     for (const sheet of state.sheets) {
       const group = sheet.number === null ? "?" + sheet.key : String(sheet.number);
