@@ -62,14 +62,14 @@ def test_interrupting_a_build_leaves_complete_pdfs_and_a_true_record(tmp_path):
     assert "interrupted: the PDFs already written are complete and recorded; no partial file is left" in rest
     assert not [p for p in output.rglob("*") if p.name.endswith(".tmp")]
     record = json.loads((output / "build-record.json").read_text(encoding="utf-8"))
-    assert 1 <= len(record["sheets"]) < 22
+    assert 1 <= len(record["sheets"]) < 23
     assert record["clean"] is False
     for sheet in record["sheets"].values():
         assert hashlib.sha256((output / sheet["pdf"]).read_bytes()).hexdigest() == sheet["sha256"]
     # The next build finishes the job.
     status, log = run_build(ROOT, "--output", str(output), "--jobs", "2")
     assert status == 0, log
-    assert len(list(output.glob("*/*.pdf"))) == 22
+    assert len(list(output.glob("*/*.pdf"))) == 23
 
 
 def test_progress_counts_each_sheet_once_as_it_is_printed_while_the_log_keeps_series_order(shipped_copy, tmp_path):

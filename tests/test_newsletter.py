@@ -61,8 +61,8 @@ def manifest(shipped_build) -> dict:
 def test_every_pdf_has_a_newsletter_thumbnail_and_a_preview_of_page_one(shipped_build):
     output = shipped_build.output
     pdfs = sorted(output.glob("*/*.pdf"))
-    assert len(pdfs) == 22
-    assert len(list((output / "thumbnails").glob("*.png"))) == 44
+    assert len(pdfs) == 23
+    assert len(list((output / "thumbnails").glob("*.png"))) == 46
     for pdf in pdfs:
         box = PdfReader(pdf).pages[0].mediabox
         for width in (600, 1200):
@@ -254,7 +254,7 @@ def test_bundles_hold_each_language_and_everything_named_by_edition(shipped_buil
         path = output / "bundles" / f"knowledge-bites-{label}-{EDITION}.zip"
         with zipfile.ZipFile(path) as archive:
             assert archive.testzip() is None
-            assert archive.namelist() == expected and len(expected) == {"all": 22, "fr": 2}.get(label, 10)
+            assert archive.namelist() == expected and len(expected) == {"all": 23, "fr": 2, "ar": 1}.get(label, 10)
             for info in archive.infolist():
                 assert info.date_time == (2026, 11, 23, 0, 0, 0)
                 assert info.external_attr >> 16 == 0o100644
@@ -538,9 +538,9 @@ def test_sheets_without_photos_stay_small_and_the_build_reports_sizes(shipped_bu
     (line,) = [line for line in lines if line.startswith("sizes ")]
     largest = max(sizes, key=sizes.__getitem__)
     total = f"{sum(sizes.values()) / 1024:.0f}"
-    assert re.fullmatch(rf"sizes   22 PDFs, {total} KB in all, largest \d+ KB \(.*{largest}\)", line)
-    assert sum(1 for line in lines if line.startswith("bundle  ")) == 4
-    assert lines[-1].startswith("built 22, up to date 0, failed 0, warnings 0 in ")
+    assert re.fullmatch(rf"sizes   23 PDFs, {total} KB in all, largest \d+ KB \(.*{largest}\)", line)
+    assert sum(1 for line in lines if line.startswith("bundle  ")) == 5
+    assert lines[-1].startswith("built 23, up to date 0, failed 0, warnings 0 in ")
 
 
 def test_a_large_photo_is_downsampled_to_print_resolution(tmp_path, root):
