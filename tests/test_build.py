@@ -143,7 +143,7 @@ def test_bad_series_settings_exit_with_status_2(scratch, tmp_path, root):
 def test_unknown_language_option_is_a_usage_error(root, tmp_path):
     status, log = run(root, "--output", str(tmp_path), "--lang", "de")
     assert status == 2
-    assert "--lang: unknown language de (the series has en, es, fr)" in log
+    assert "--lang: unknown language de (the series has en, es, fr, ar)" in log
 
 
 def test_content_mistake_fails_its_sheet_without_traceback(scratch, tmp_path, root):
