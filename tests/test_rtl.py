@@ -127,3 +127,15 @@ def test_a_character_no_project_font_covers_is_a_warning_and_strict_fails_it(scr
 
 def test_the_shipped_sheets_use_no_character_outside_the_project_fonts(shipped_build):
     assert "is in no font of the project" not in shipped_build.log
+
+
+def test_the_arabic_announcement_reads_right_to_left_and_stays_email_safe(tmp_path, root):
+    status, log = run_build(root, "announce", "9", "--lang", "ar", "--output", str(tmp_path))
+    assert status == 0, log
+    page = (tmp_path / "announcements" / "knowledge-bites-09-smes-iraq-ar.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in page
+    # E-mail programs ignore much of CSS: the column says its direction itself, and its sides are physical ones.
+    assert 'dir="rtl" style="direction: rtl; text-align: right;' in page and "padding-right: 20px" in page
+    assert "letter-spacing" not in page and "padding-left" not in page
+    assert "<style" not in page and "<script" not in page
+    assert 'dir="ltr" style="color:' in page  # the contact address keeps its own direction
