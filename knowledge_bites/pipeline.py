@@ -135,6 +135,7 @@ def build(
         failed_sources=list(series.failed_sources),
     )
     sheets = select(series, options)
+    report.problems.extend(_uncovered_characters(project, sheets))
     if options.strict:
         warned = {p.path for p in report.problems if p.severity == "warning"}
         failing = [s for s in sheets if s.source in warned or s.lang in languages.falling_back]
@@ -249,6 +250,14 @@ def keeping_last_good_titles(series: Series, last_good: Iterable[SheetRecord]) -
         if known.title:
             kept.setdefault(known.lang, {})[known.number] = known.title
     return replace(series, kept_titles=kept) if kept else series
+
+
+def _uncovered_characters(project: Project, sheets: list[Sheet]) -> list[Problem]:
+    """Return a warning for each character of a sheet's text that no font of the project covers."""
+    from .render.fonts import covered_characters, uncovered
+
+    covered = covered_characters(project.styles / "fonts")
+    return [problem for sheet in sheets for problem in uncovered(sheet, covered)]
 
 
 def _cost(sheet: Sheet) -> int:

@@ -18,6 +18,8 @@ import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from knowledge_bites.render.languages import writing
+
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 XMP_NAMESPACES = {
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -318,20 +320,23 @@ def drawn_content(path: Path) -> list[tuple[dict[int, Box], list[Box], float]]:
     return pages
 
 
-def follows(a: Box, b: Box, slack: float = 1.0) -> bool:
-    """Tell whether `b` can be read after `a`: later on the same line, on a lower line, or in a column to the right."""
+def follows(a: Box, b: Box, slack: float = 1.0, *, rtl: bool = False) -> bool:
+    """Tell whether `b` can be read after `a`: later on the same line, on a lower line, or in a column to the right
+    (to the left, on a page that reads right to left)."""
     overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
     if overlap > 0.5 * min(a.bottom - a.top, b.bottom - b.top):  # the same line
-        return b.left >= a.left - slack
+        return b.right <= a.right + slack if rtl else b.left >= a.left - slack
     if b.top >= a.top - slack:  # below
         return True
-    return b.left >= a.right - slack  # above, so it must start a column or cell further right
+    # above, so it must start a column or cell further on
+    return b.right <= a.left + slack if rtl else b.left >= a.right - slack
 
 
 def reading_order_problems(path: Path) -> list[str]:
     """Check that the structure tree reads each page in its visual order; return the places where it does not."""
     with pikepdf.open(path) as pdf:
         order = marked_content_in_order(pdf)
+        rtl = writing(str(pdf.Root.get("/Lang", "en"))).rtl
     drawn = drawn_content(path)
     problems = []
     pages = [page for page, _ in order]
@@ -342,7 +347,7 @@ def reading_order_problems(path: Path) -> list[str]:
         box = drawn[page][0].get(mcid)
         if box is None or (box.right - box.left) <= 0:  # nothing visible drawn (a collapsed space)
             continue
-        if previous is not None and previous[0] == page and not follows(previous[1], box):
+        if previous is not None and previous[0] == page and not follows(previous[1], box, rtl=rtl):
             problems.append(
                 f"page {page + 1}: {box.text.strip()[:30]!r} is read after {previous[1].text.strip()[:30]!r} "
                 "but is drawn before it"

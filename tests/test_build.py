@@ -15,15 +15,15 @@ def text_of(pdf: Path) -> str:
     return " ".join(page.extract_text() for page in PdfReader(pdf).pages)
 
 
-def test_shipped_series_builds_twenty_two_page_pdfs(shipped_build):
+def test_shipped_series_builds_twenty_three_two_page_pdfs(shipped_build):
     output, status, log = shipped_build.output, shipped_build.status, shipped_build.log
     assert status == 0, log
-    assert log.strip().splitlines()[-1].startswith("built 22, up to date 0, failed 0, warnings 0 in ")
+    assert log.strip().splitlines()[-1].startswith("built 23, up to date 0, failed 0, warnings 0 in ")
     pdfs = sorted(output.glob("*/*.pdf"))
-    assert len(pdfs) == 22
-    assert sorted({p.parent.name for p in pdfs}) == ["en", "es", "fr"]
+    assert len(pdfs) == 23
+    assert sorted({p.parent.name for p in pdfs}) == ["ar", "en", "es", "fr"]
     for pdf in pdfs:
-        assert re.fullmatch(r"knowledge-bites-\d\d-[a-z0-9-]+-(en|es|fr)\.pdf", pdf.name)
+        assert re.fullmatch(r"knowledge-bites-\d\d-[a-z0-9-]+-(en|es|fr|ar)\.pdf", pdf.name)
         assert pdf.name.endswith(f"-{pdf.parent.name}.pdf")
         assert len(PdfReader(pdf).pages) == 2, pdf.name
     assert not list(output.rglob("*.tmp"))
@@ -87,7 +87,7 @@ def test_options_pick_languages_and_practices(tmp_path, root):
 def test_check_validates_without_writing(tmp_path, root):
     status, log = run(root, "--output", str(tmp_path), "--check")
     assert status == 0, log
-    assert log.strip().splitlines()[-1].startswith("checked 22, failed 0")
+    assert log.strip().splitlines()[-1].startswith("checked 23, failed 0")
     assert not list(tmp_path.iterdir())
 
 
@@ -143,7 +143,7 @@ def test_bad_series_settings_exit_with_status_2(scratch, tmp_path, root):
 def test_unknown_language_option_is_a_usage_error(root, tmp_path):
     status, log = run(root, "--output", str(tmp_path), "--lang", "de")
     assert status == 2
-    assert "--lang: unknown language de (the series has en, es, fr)" in log
+    assert "--lang: unknown language de (the series has en, es, fr, ar)" in log
 
 
 def test_content_mistake_fails_its_sheet_without_traceback(scratch, tmp_path, root):

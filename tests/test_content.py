@@ -177,7 +177,7 @@ def test_file_name_must_carry_number_slug_and_a_series_language(scratch, setting
         "entrepreneurship.md: file name must look like NN-slug.LANG.md, e.g. 01-cash-for-work-guinea.en.md"
     ]
     assert messages(bad_lang, settings) == [
-        "03-entrepreneurship.de.md: language 'de' in the file name is not a series language (en, es, fr)"
+        "03-entrepreneurship.de.md: language 'de' in the file name is not a series language (en, es, fr, ar)"
     ]
 
 
@@ -225,14 +225,14 @@ def test_bad_series_settings_are_a_configuration_error(scratch):
     with pytest.raises(SeriesConfigError) as caught:
         load_settings(settings)
     assert [str(p.shown_from(scratch)) for p in caught.value.problems] == [
-        "series.yaml:21: short_name: no text for language 'es'"
+        "series.yaml:23: short_name: no text for language 'es'"
     ]
 
 
 def test_shipped_series_is_complete_and_valid(root):
     series = load_series(root / "content")
     assert series.problems == []
-    assert len(series.sheets) == 22
+    assert len(series.sheets) == 23
     numbers = sorted({s.meta.number for s in series.sheets})
     assert numbers == list(range(1, 11))
     spanish_titles = series.titles["es"]

@@ -69,9 +69,10 @@ def project(built_project: Path, tmp_path: Path) -> Path:
 def test_nothing_changed_means_nothing_to_do(project):
     status, log = build(project)
     assert status == 0
-    # The one line about the language in progress is told again, as the warnings of the last build would be.
+    # The one line about each language in progress is told again, as the warnings of the last build would be.
     assert log.strip().splitlines() == [
         "fr (in progress): 0 of 2 practices translated; missing: 1–2",
+        "ar (in progress): 0 of 2 practices translated; missing: 1–2",
         log.strip().splitlines()[-1],
     ]
     assert log.strip().splitlines()[-1].startswith("nothing to do: 4 sheets up to date")

@@ -61,8 +61,8 @@ def manifest(shipped_build) -> dict:
 def test_every_pdf_has_a_newsletter_thumbnail_and_a_preview_of_page_one(shipped_build):
     output = shipped_build.output
     pdfs = sorted(output.glob("*/*.pdf"))
-    assert len(pdfs) == 22
-    assert len(list((output / "thumbnails").glob("*.png"))) == 44
+    assert len(pdfs) == 23
+    assert len(list((output / "thumbnails").glob("*.png"))) == 46
     for pdf in pdfs:
         box = PdfReader(pdf).pages[0].mediabox
         for width in (600, 1200):
@@ -161,7 +161,7 @@ def test_thumbnails_follow_the_pdf_bytes_not_the_build_list(shipped_build, serie
 
     result = derive(Project.at(root, output=output), compiled_languages(series), report)
 
-    assert (result.pictures_made, result.pictures_kept, result.problems) == (1, 21, [])
+    assert (result.pictures_made, result.pictures_kept, result.problems) == (1, 22, [])
     after = {png.name: png.read_bytes() for png in (output / "thumbnails").glob("*.png")}
     remade = sorted(name for name in after if after[name] != before[name])
     assert remade == [f"{changed.stem}-1200.png", f"{changed.stem}-600.png"]
@@ -181,7 +181,10 @@ def test_manifest_describes_every_sheet_from_its_files(shipped_build, manifest, 
     assert manifest["series"]["launched"] == 2020 and manifest["series"]["edition"] == EDITION
     records = manifest["sheets"]
     assert [(r["number"], r["language"]) for r in records] == [
-        (n, lang) for n in range(1, 11) for lang in ("en", "es", "fr") if lang != "fr" or n >= 9
+        (n, lang)
+        for n in range(1, 11)
+        for lang in ("en", "es", "fr", "ar")
+        if (lang != "fr" or n >= 9) and (lang != "ar" or n == 9)
     ]
     titles = series.titles
     for record in records:
@@ -206,7 +209,7 @@ def test_manifest_describes_every_sheet_from_its_files(shipped_build, manifest, 
                 "up to date",
                 f"{Path(record['source']).name.rsplit('.', 2)[0]}.en.md",
             )
-    assert manifest["series"]["languages_in_progress"] == ["fr"]
+    assert manifest["series"]["languages_in_progress"] == ["fr", "ar"]
     assert manifest["translations"]["fr"] == {
         "in_progress": True,
         "practices": 10,
@@ -216,6 +219,7 @@ def test_manifest_describes_every_sheet_from_its_files(shipped_build, manifest, 
         "unreadable": [],
     }
     assert manifest["translations"]["es"]["up_to_date"] == list(range(1, 11))
+    assert manifest["translations"]["ar"]["up_to_date"] == [9]
     assert not list(output.rglob("*.tmp"))
 
 
@@ -244,7 +248,7 @@ def test_manifest_stays_valid_json_and_records_a_failed_sheet(scratch, tmp_path,
 def test_bundles_hold_each_language_and_everything_named_by_edition(shipped_build, manifest):
     output = shipped_build.output
     names = sorted(p.name for p in (output / "bundles").iterdir())
-    assert names == [f"knowledge-bites-{label}-{EDITION}.zip" for label in ("all", "en", "es", "fr")]
+    assert names == [f"knowledge-bites-{label}-{EDITION}.zip" for label in ("all", "ar", "en", "es", "fr")]
     for label, expected in [
         ("en", [p.name for p in sorted((output / "en").glob("*.pdf"))]),
         ("es", [p.name for p in sorted((output / "es").glob("*.pdf"))]),
@@ -254,7 +258,7 @@ def test_bundles_hold_each_language_and_everything_named_by_edition(shipped_buil
         path = output / "bundles" / f"knowledge-bites-{label}-{EDITION}.zip"
         with zipfile.ZipFile(path) as archive:
             assert archive.testzip() is None
-            assert archive.namelist() == expected and len(expected) == {"all": 22, "fr": 2}.get(label, 10)
+            assert archive.namelist() == expected and len(expected) == {"all": 23, "fr": 2, "ar": 1}.get(label, 10)
             for info in archive.infolist():
                 assert info.date_time == (2026, 11, 23, 0, 0, 0)
                 assert info.external_attr >> 16 == 0o100644
@@ -333,9 +337,10 @@ def test_catalogue_is_self_contained_with_relative_links_to_existing_files(shipp
         assert not parts.scheme and not parts.netloc, link
         assert (output / unquote(parts.path or "index.html")).is_file(), link
     images = [attrs for tag, attrs in page.tags if tag == "img"]
-    assert len(images) == 30 and all(attrs.get("alt") for attrs in images)  # every card in each of 3 editions
+    assert len(images) == 40 and all(attrs.get("alt") for attrs in images)  # every card in each of 4 editions
     editions = [attrs for tag, attrs in page.tags if attrs.get("class") == "edition"]
-    assert [(e["id"], e["lang"]) for e in editions] == [("es", "es"), ("fr", "fr"), ("en", "en")]
+    assert [(e["id"], e["lang"]) for e in editions] == [("es", "es"), ("fr", "fr"), ("ar", "ar"), ("en", "en")]
+    assert [e["dir"] for e in editions] == ["ltr", "ltr", "rtl", "ltr"]  # Arabic reads right to left
     text = squeeze(" ".join(page.text))
     for label in ["Catalogue of the series", "Catálogo de la serie", "Descargar todas las fichas", "Práctica n.º 10"]:
         assert label in text, label
@@ -345,17 +350,32 @@ def test_catalogue_is_self_contained_with_relative_links_to_existing_files(shipp
 def test_catalogue_is_set_in_the_brands_fonts_written_beside_it(shipped_build, root):
     output = shipped_build.output
     source = (output / "index.html").read_text(encoding="utf-8")
-    faces = re.findall(r'font-family: "Lato"; font-style: normal; font-weight: (\d+);[^}]*url\("([^"]+)"\)', source)
-    assert [weight for weight, _ in faces] == ["400", "700", "900"]
-    for _, link in faces:
+    faces = re.findall(r'font-family: "([^"]+)"; font-style: normal; font-weight: (\d+);[^}]*url\("([^"]+)"\)', source)
+    assert [(family, weight) for family, weight, _ in faces] == [
+        ("Lato", "400"),
+        ("Lato", "700"),
+        ("Lato", "900"),
+        ("Noto Naskh Arabic", "400"),
+        ("Noto Naskh Arabic", "700"),
+    ]
+    for *_, link in faces:
         font = output / unquote(link)
         assert font.parent == output / "fonts" and font.read_bytes()[:4] == b"wOF2", link
-    assert (output / "fonts" / "OFL.txt").read_bytes() == (root / "styles" / "fonts" / "OFL.txt").read_bytes()
-    # Every character the page shows, in either language, is in the fonts: none falls back to another font.
+    for licence in ("OFL.txt", "NotoNaskhArabic-OFL.txt"):
+        assert (output / "fonts" / licence).read_bytes() == (root / "styles" / "fonts" / licence).read_bytes()
+    # Every character the page shows, in any language, is in the fonts of its weight: none falls back to another
+    # font (Latin in Lato, Arabic in Noto Naskh Arabic).
     shown = set(" ".join(parse(output / "index.html").text))
-    for _, link in faces:
-        characters = TTFont(output / unquote(link)).getBestCmap()
-        assert sorted(c for c in shown if not c.isspace() and ord(c) not in characters) == [], link
+    for weight in ("400", "700"):
+        characters = set()
+        for _, face_weight, link in faces:
+            if face_weight == weight:
+                characters |= set(TTFont(output / unquote(link)).getBestCmap())
+        assert sorted(c for c in shown if not c.isspace() and ord(c) not in characters) == [], weight
+    (black,) = [link for _, weight, link in faces if weight == "900"]
+    characters = TTFont(output / unquote(black)).getBestCmap()
+    latin = {c for c in shown if not c.isspace() and not "\u0600" <= c <= "\ufeff"}
+    assert sorted(c for c in latin if ord(c) not in characters) == []
 
 
 def test_catalogue_fonts_are_converted_again_only_when_a_font_changes(shipped_build, tmp_path, root):
@@ -368,13 +388,13 @@ def test_catalogue_fonts_are_converted_again_only_when_a_font_changes(shipped_bu
     shutil.copytree(root / "styles", styles)
     with (styles / "fonts" / "Lato-Regular.ttf").open("ab") as font:
         font.write(b"\0\0\0\0")  # a changed font (padding after its tables: still a valid font)
-    written, licence = write_webfonts(styles, output)
+    written, (licence, *_) = write_webfonts(styles, output)
     now = {path.name: path.stat().st_mtime_ns for path in (output / "fonts").glob("*.woff2")}
     # Only the new font's file is added; removing the older one is the output stage's, once it knows it is its own.
     assert {font.path.name for font in written} | there == set(now)
     assert licence.read_bytes() == (root / "styles" / "fonts" / "OFL.txt").read_bytes()
     assert {name: now[name] for name in kept} == kept  # bold and black: the same files, not rewritten
-    (regular,) = [font.path for font in written if font.weight == 400]
+    (regular,) = [font.path for font in written if font.weight == 400 and font.family == "Lato"]
     assert regular.name not in {p.name for p in (shipped_build.output / "fonts").iterdir()}
     assert TTFont(regular).getBestCmap()[ord("ñ")]
 
@@ -431,17 +451,24 @@ window.addEventListener("load", () => document.fonts.ready.then(() => {
         "--window-size=1280,1600",
         "--virtual-time-budget=10000",  # lets the page load its fonts before the probe reports
     ]
-    for fragment, language in [("", "en"), ("#es", "es"), ("#fr", "fr")]:
+    for fragment, language in [("", "en"), ("#es", "es"), ("#fr", "fr"), ("#ar", "ar")]:
         dom = subprocess.run(
             [*flags, "--dump-dom", page.as_uri() + fragment], capture_output=True, text=True, timeout=120, check=True
         ).stdout
         found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
         assert found, dom[-2000:]
         report = json.loads(html.unescape(found.group(1)))
-        assert report["images"] == 30 and report["broken"] == []
+        assert report["images"] == 40 and report["broken"] == []
         assert report["shown"] == [language]
-        # The page is set in the brand's Lato, from the WOFF2 files beside it: every face it uses loaded.
-        assert report["fonts"] == ["Lato 400 loaded", "Lato 700 loaded", "Lato 900 loaded"]
+        # The page is set in the brand's Lato (its Arabic in Noto Naskh Arabic), from the WOFF2 files beside it:
+        # every face it uses loaded, and none failed.
+        assert report["fonts"][:3] == ["Lato 400 loaded", "Lato 700 loaded", "Lato 900 loaded"]
+        assert [font.rsplit(" ", 2)[0] for font in report["fonts"][3:]] == ["Noto Naskh Arabic"] * 2
+        assert not [font for font in report["fonts"] if font.endswith(" error")]
+        if language == "ar":
+            assert (
+                "Noto Naskh Arabic 400 loaded" in report["fonts"] and "Noto Naskh Arabic 700 loaded" in report["fonts"]
+            )
         for link in report["links"]:
             parts = urlsplit(link)
             assert parts.scheme in ("file", "mailto"), link
@@ -519,7 +546,7 @@ def test_english_announcement_of_the_newest_practice_shows_its_thumbnail(shipped
     ("args", "message"),
     [
         (["99"], "announce: no practice #99 in the series (it has 1–10)"),
-        (["--lang", "de"], "announce: unknown language de (the series has en, es, fr)"),
+        (["--lang", "de"], "announce: unknown language de (the series has en, es, fr, ar)"),
     ],
 )
 def test_announce_refuses_an_unknown_practice_or_language(args, message, tmp_path, root):
@@ -538,9 +565,9 @@ def test_sheets_without_photos_stay_small_and_the_build_reports_sizes(shipped_bu
     (line,) = [line for line in lines if line.startswith("sizes ")]
     largest = max(sizes, key=sizes.__getitem__)
     total = f"{sum(sizes.values()) / 1024:.0f}"
-    assert re.fullmatch(rf"sizes   22 PDFs, {total} KB in all, largest \d+ KB \(.*{largest}\)", line)
-    assert sum(1 for line in lines if line.startswith("bundle  ")) == 4
-    assert lines[-1].startswith("built 22, up to date 0, failed 0, warnings 0 in ")
+    assert re.fullmatch(rf"sizes   23 PDFs, {total} KB in all, largest \d+ KB \(.*{largest}\)", line)
+    assert sum(1 for line in lines if line.startswith("bundle  ")) == 5
+    assert lines[-1].startswith("built 23, up to date 0, failed 0, warnings 0 in ")
 
 
 def test_a_large_photo_is_downsampled_to_print_resolution(tmp_path, root):

@@ -165,10 +165,10 @@ def test_the_view_follows_a_build_and_keeps_the_last_good_pages_of_a_failed_shee
     assert (first["key"], first["building"], first["status"]) == ("03-entrepreneurship.en", True, "new")
     assert second["key"] == sheet_key(broken) == "04-training.en" and second["status"] == "failed"
     assert second["problems"][0].startswith("content/practices/04-training.en.md:2: ")
-    # The practice lacks its Spanish version, and its French one, in a language still in progress.
+    # The practice lacks its Spanish version, and its French and Arabic ones, in languages still in progress.
     assert [(note["kind"], note["text"]) for note in first["notes"]] == [
         ("missing", "no Spanish version yet"),
-        ("in-progress", "no French version yet"),
+        ("in-progress", "no French and Arabic versions yet"),
     ]
 
     view.printed(SheetResult("03-entrepreneurship.en", good, "built", pdf, 2, 8, sha256="ab" * 32, fit=Fit(64)))
@@ -225,11 +225,14 @@ def test_a_sheet_found_up_to_date_is_shown_from_the_build_record(shipped_build, 
     sheets = view.as_json()["sheets"]
     assert len(sheets) == len(series.sheets) and all(s["status"] == "ok" and len(s["pages"]) == 2 for s in sheets)
     assert all(s["fit"].startswith("fits, ") for s in sheets)
-    # French is in progress: only its missing versions are noted, on the English sheets, asking for nothing yet.
+    # French and Arabic are in progress: only their missing versions are noted, on the English sheets, asking for
+    # nothing yet.
     assert {note["kind"] for s in sheets for note in s["notes"]} == {"in-progress"}
     assert {s["lang"] for s in sheets if s["notes"]} == {"en"}
     assert sheets[0]["title"] == "Cash-for-work, Guinea" and sheets[1]["lang"] == "es"
-    assert [language["name"] for language in view.as_json()["languages"]] == ["English", "Spanish", "French"]
+    languages = view.as_json()["languages"]
+    assert [language["name"] for language in languages] == ["English", "Spanish", "French", "Arabic"]
+    assert [language["dir"] for language in languages] == ["ltr", "ltr", "ltr", "rtl"]  # how its sheet page reads
 
 
 def test_a_build_that_could_not_run_says_why_above_the_sheets(shipped_build, tmp_path):
@@ -251,7 +254,7 @@ def test_a_translation_behind_its_reference_text_says_so_on_its_sheet(scratch):
     notes = sheet_notes(load_series(scratch))
     (out_of_date,) = notes["03-entrepreneurship.es"][:1]
     assert out_of_date.kind == "out-of-date" and out_of_date.text.startswith("out of date: ")
-    assert [note.kind for note in notes["03-entrepreneurship.en"]] == ["in-progress"]  # French, in progress
+    assert [note.kind for note in notes["03-entrepreneurship.en"]] == ["in-progress"]  # French and Arabic, in progress
 
 
 def test_a_sheet_not_built_lists_its_error_first_and_no_room_figure(shipped_build, tmp_path):
@@ -297,9 +300,10 @@ def test_a_practice_lacking_several_languages_says_so_in_one_note(shipped_copy):
         *data["regions"].values(),
     ]:
         value.update(pt=value["en"], de=value["en"])  # fmt: skip
-    data.update(languages={**data["languages"], "pt": "pt_PT", "de": "de"}, languages_in_progress=["fr", "pt", "de"])
+    languages = {**data["languages"], "pt": "pt_PT", "de": "de"}
+    data.update(languages=languages, languages_in_progress=["fr", "ar", "pt", "de"])
     (shipped_copy / "series.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     notes = sheet_notes(load_series(shipped_copy))
     assert [(n.kind, n.text) for n in notes["01-cash-for-work-guinea.en"]] == [
-        ("in-progress", "no French, Portuguese and German versions yet")
+        ("in-progress", "no French, Arabic, Portuguese and German versions yet")
     ]

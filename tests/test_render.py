@@ -23,7 +23,7 @@ def sheet(series, key):
 def test_spanish_sheet_has_spanish_labels_dates_numbers_and_countries(root):
     renderer, series = renderer_for(root / "content", root)
     html = renderer.render(sheet(series, "07-pre-departure-assistance-morocco.es"))
-    assert '<html lang="es">' in html
+    assert '<html lang="es" dir="ltr" data-script="latn">' in html
     assert "Cifras clave" in html and "Key figures" not in html
     assert "Práctica n.º 7" in html
     assert "Publicada el 23 de noviembre de 2026" in html

@@ -3,9 +3,10 @@
 The goldens cover every page layout in both languages that are complete, and one sheet in French: page 1 with each
 title size (22, 18 and 15 pt) and with none, one, three and four key figures; page 2 with the body running on before
 the closing block, and page 2 with the closing block alone, laid out for the page; a long list of countries under the
-title; page 2 listing English titles tagged (EN); and a sheet with a photo (a test practice: #7's facts and text with
-a generated picture). After an intended change of layout or style, refresh them on purpose with `make goldens`
-(which runs this file with KB_UPDATE_GOLDENS=1), look at the new images, and commit them.
+title; page 2 listing English titles tagged (EN); both pages of the Arabic sheet, mirrored to read right to left; and
+a sheet with a photo (a test practice: #7's facts and text with a generated picture). After an intended change of
+layout or style, refresh them on purpose with `make goldens` (which runs this file with KB_UPDATE_GOLDENS=1), look at
+the new images, and commit them.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ CHOSEN = {
     "10-smes-former-returnees-afghanistan.es": "18 pt title and three key figures; the body runs on to page 2",
     "10-smes-former-returnees-afghanistan.fr": "French, in progress: page 2 lists the English titles, tagged (EN)",
     "07-pre-departure-assistance-morocco.en": "nine countries under the title; headings at the top of a column",
+    "09-smes-iraq.ar": "Arabic, right to left: the page mirrored, page 2 lists English titles isolated and tagged (EN)",
 }
 PHOTO = f"photo.{PHOTO_KEY}"  # the test practice with a photo, built apart from the shipped series
 CHOSEN[PHOTO] = "a 3:2 photo shown whole, one key figure: the photo gives way so that page 1 ends with text"

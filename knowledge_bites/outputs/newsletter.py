@@ -78,8 +78,8 @@ def derive(project: Project, languages: Languages, report: BuildReport) -> Outpu
             size, digests[bundle.path] = bundles.write(bundle, edition)  # type: ignore[arg-type]
             result.bundles.append((bundle, size))
             written.add(bundle.path)
-        fonts, licence = write_webfonts(project.styles, output)
-        written |= {font.path for font in fonts} | {licence}
+        fonts, licences = write_webfonts(project.styles, output)
+        written |= {font.path for font in fonts} | set(licences)
         pages = Pages(project.templates, project.styles, series, languages)
         catalogue = output / CATALOGUE
         write_atomically(catalogue, pages.catalogue(result.entries, result.bundles, output, fonts).encode("utf-8"))

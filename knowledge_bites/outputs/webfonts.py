@@ -1,8 +1,9 @@
-"""The brand's fonts beside the catalogue page: Lato as WOFF2 files in output/fonts/, so the page that shares the
-sheets is set like them, opened from disk, with nothing fetched from a network.
+"""The brand's fonts beside the catalogue page: Lato (and Noto Naskh Arabic for the Arabic script) as WOFF2 files
+in output/fonts/, so the page that shares the sheets is set like them, opened from disk, with nothing fetched from
+a network.
 
-Each file is the shipped TrueType font, kept to the Latin letters, punctuation and symbols (what the series'
-languages are written in), as WOFF2. A file's name carries a hash of its source and of how it was made: a file
+Each file is the shipped TrueType font, kept to the letters, punctuation and symbols of its script (Latin for
+Lato, Arabic for Noto Naskh Arabic), as WOFF2. A file's name carries a hash of its source and of how it was made: a file
 that exists is current, and the fonts are converted again only when a font in styles/fonts/ changes. A
 conversion takes about two seconds, so its result is also kept in the user's cache folder
 (`~/.cache/knowledge-bites/`, or under $XDG_CACHE_HOME): a new output folder, or another copy of the project,
@@ -26,13 +27,24 @@ from ..files import relative_link, write_atomically
 from ..names import FONTS
 
 FAMILY = "Lato"
-# The faces the catalogue uses (styles/catalogue.css): regular text, bold, and black for the big headings.
-FACES = (("Lato-Regular.ttf", 400), ("Lato-Bold.ttf", 700), ("Lato-Black.ttf", 900))
-LICENCE = "OFL.txt"  # the SIL Open Font License goes with every copy of the fonts
+ARABIC_FAMILY = "Noto Naskh Arabic"
 # Basic Latin, Latin-1 and Latin Extended-A (the letters of English, Spanish, French, Portuguese and most European
 # languages), general punctuation, the euro sign, arrows and the minus sign. A character outside these is drawn
 # in the reader's own sans-serif.
 RANGES = ((0x20, 0x7E), (0xA0, 0x17F), (0x2000, 0x206F), (0x20AC, 0x20AC), (0x2190, 0x2193), (0x2212, 0x2212))
+# The Arabic block and its supplements, the presentation forms, and the joiners and direction marks.
+ARABIC_RANGES = ((0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF), (0x200C, 0x200F))
+# The faces the catalogue uses (styles/catalogue.css): regular text, bold, and black for the big headings; the
+# Arabic edition's text in regular and bold. Each: family, file in styles/fonts/, weight, the characters kept.
+FACES = (
+    (FAMILY, "Lato-Regular.ttf", 400, RANGES),
+    (FAMILY, "Lato-Bold.ttf", 700, RANGES),
+    (FAMILY, "Lato-Black.ttf", 900, RANGES),
+    (ARABIC_FAMILY, "NotoNaskhArabic-Regular.ttf", 400, ARABIC_RANGES),
+    (ARABIC_FAMILY, "NotoNaskhArabic-Bold.ttf", 700, ARABIC_RANGES),
+)
+LICENCE = "OFL.txt"  # the SIL Open Font License goes with every copy of the fonts, with each font's own notice
+LICENCES = (LICENCE, "NotoNaskhArabic-OFL.txt")
 
 
 @dataclass(frozen=True)
@@ -41,21 +53,22 @@ class WebFont:
 
     path: Path
     weight: int
+    family: str = FAMILY
 
 
-def webfont_data(source: Path) -> bytes:
-    """Return a TrueType font kept to RANGES, as WOFF2 (the same bytes for the same font)."""
+def webfont_data(source: Path, ranges: tuple[tuple[int, int], ...] = RANGES) -> bytes:
+    """Return a TrueType font kept to `ranges`, as WOFF2 (the same bytes for the same font)."""
     # fontTools warns, on the build's output, that Lato's creation date is stored the Unix way; it reads it right.
     logger = logging.getLogger("fontTools")
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        return _converted(source)
+        return _converted(source, ranges)
     finally:
         logger.setLevel(level)
 
 
-def _converted(source: Path) -> bytes:
+def _converted(source: Path, ranges: tuple[tuple[int, int], ...]) -> bytes:
     from fontTools import subset  # imported when a font is converted: it takes a seventh of a second
     from fontTools.ttLib import TTFont
 
@@ -66,7 +79,7 @@ def _converted(source: Path) -> bytes:
     options.name_languages = ["*"]
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[code for first, last in RANGES for code in range(first, last + 1)])
+    subsetter.populate(unicodes=[code for first, last in ranges for code in range(first, last + 1)])
     subsetter.subset(font)
     font.flavor = "woff2"
     data = io.BytesIO()
@@ -75,13 +88,13 @@ def _converted(source: Path) -> bytes:
 
 
 @cache
-def _webfont(source: Path, key: str) -> bytes:
+def _webfont(source: Path, key: str, ranges: tuple[tuple[int, int], ...] = RANGES) -> bytes:
     """Return the WOFF2 of a font, converted once per process (a build under --watch, or a preview, makes many),
     and once per user as long as the cache folder keeps it."""
     cached = _cache_folder() / f"{source.stem.lower()}-{key}.woff2"
     with suppress(OSError):
         return cached.read_bytes()
-    data = webfont_data(source)
+    data = webfont_data(source) if ranges == RANGES else webfont_data(source, ranges)
     with suppress(OSError):  # no cache folder to write to: the fonts are simply converted the next time too
         write_atomically(cached, data)
     return data
@@ -93,28 +106,31 @@ def _cache_folder() -> Path:
     return Path(base) / "knowledge-bites" / FONTS
 
 
-def write_webfonts(styles: Path, output: Path) -> tuple[list[WebFont], Path]:
-    """Write the brand's faces as WOFF2 files (and the font licence) to output/fonts/, converting only those whose
-    source changed. Return the faces the catalogue page links to, and the licence's file. (The output stage removes
-    the build's font files that are no longer used.)"""
+def write_webfonts(styles: Path, output: Path) -> tuple[list[WebFont], list[Path]]:
+    """Write the brand's faces as WOFF2 files (and the font licences) to output/fonts/, converting only those whose
+    source changed. Return the faces the catalogue page links to, and the licences' files (Lato's first). (The
+    output stage removes the build's font files that are no longer used.)"""
     folder = output / FONTS
     fonts = []
-    for name, weight in FACES:
+    for family, name, weight, ranges in FACES:
         source = styles / "fonts" / name
-        recipe = f"{RANGES} fontTools {fontTools.version}".encode()
+        recipe = f"{ranges} fontTools {fontTools.version}".encode()
         key = hashlib.sha256(source.read_bytes() + recipe).hexdigest()[:12]
         target = folder / f"{source.stem.lower()}-{key}.woff2"
         if not target.is_file():
-            write_atomically(target, _webfont(source, key))
-        fonts.append(WebFont(target, weight))
-    write_atomically(folder / LICENCE, (styles / "fonts" / LICENCE).read_bytes())
-    return fonts, folder / LICENCE
+            write_atomically(target, _webfont(source, key) if ranges == RANGES else _webfont(source, key, ranges))
+        fonts.append(WebFont(target, weight, family))
+    licences = []
+    for name in LICENCES:
+        write_atomically(folder / name, (styles / "fonts" / name).read_bytes())
+        licences.append(folder / name)
+    return fonts, licences
 
 
 def font_faces(fonts: list[WebFont], page_folder: Path) -> str:
     """Return the @font-face rules of the faces, with links relative to the page that uses them."""
     return "\n".join(
-        f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; font-weight: {font.weight}; font-display: swap; '
-        f'src: url("{relative_link(font.path, page_folder)}") format("woff2"); }}'
+        f'@font-face {{ font-family: "{font.family}"; font-style: normal; font-weight: {font.weight}; '
+        f'font-display: swap; src: url("{relative_link(font.path, page_folder)}") format("woff2"); }}'
         for font in fonts
     )

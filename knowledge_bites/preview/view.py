@@ -22,7 +22,7 @@ from ..printing.pictures import page_pictures, thumbnails
 from ..problems import Problem
 from ..project import Project
 from ..record import Record
-from ..render.languages import language_name
+from ..render.languages import language_name, writing
 
 if TYPE_CHECKING:
     from ..session import Outcome
@@ -158,6 +158,7 @@ class View:
     sheets: dict[str, SheetView] = field(default_factory=dict)  # in series order
     series_name: str | None = None
     languages: dict[str, str] = field(default_factory=dict)  # code: English name
+    directions: dict[str, str] = field(default_factory=dict)  # code: "ltr" or "rtl", as its sheets read
     building: bool = False
     changed: list[str] = field(default_factory=list)  # the files whose saving started the build under way
     error: list[str] = field(default_factory=list)  # why the series cannot be built at all: fills the page
@@ -183,6 +184,7 @@ class View:
         self.error = []
         self.series_name = series.settings.series_name[series.settings.reference_language]
         self.languages = language_names(series)
+        self.directions = {code: writing(locale).direction for code, locale in series.settings.languages.items()}
         recorded = record.sheets if record is not None else {}
         by_source: dict[Path, list[Problem]] = {}
         for problem in series.problems:
@@ -284,7 +286,10 @@ class View:
     def as_json(self) -> dict[str, Any]:
         return {
             "series": self.series_name,
-            "languages": [{"code": code, "name": name} for code, name in self.languages.items()],
+            "languages": [
+                {"code": code, "name": name, "dir": self.directions.get(code, "ltr")}
+                for code, name in self.languages.items()
+            ],
             "building": self.building,
             "changed": self.changed,
             "error": self.error,

@@ -54,6 +54,8 @@ _TOLERANCE_PX = 1.0  # rounding in the layout; a real overflow is millimetres
 
 def _find_off_page(box, area: tuple[float, float, float, float], edge: str, page: int, found: list[OffPage]) -> None:
     left, _top, right, bottom = area
+    if isinstance(box, TextBox) and not box.text.strip():
+        return  # a space between boxes paints nothing (on a right-to-left line it may be placed past the start)
     if isinstance(box, TableBox | ReplacedBox | TextBox):
         start = box.position_x
         end = start + box.margin_width()

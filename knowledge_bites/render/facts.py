@@ -7,14 +7,19 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .. import __version__
 from ..sources import SeriesSettings, Sheet
-from .languages import Language
+from .languages import Language, writing
 
 
 def series_facts(settings: SeriesSettings, lang: str) -> dict[str, Any]:
     """Return what every sheet, page and announcement says of the series, in one language."""
     address, subject = readable_link(settings.call_to_action.url)  # for plain text
+    written = writing(settings.languages[lang])
     return {
         "lang": lang,
+        "dir": written.direction,
+        "script": written.script.lower(),
+        "joining": written.joining,
+        "directions": {code: writing(locale).direction for code, locale in settings.languages.items()},
         "version": __version__,
         "series_name": settings.series_name[lang],
         "short_name": settings.short_name[lang],

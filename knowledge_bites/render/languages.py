@@ -11,6 +11,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
@@ -72,6 +73,41 @@ def language_name(settings: SeriesSettings, code: str, in_locale: Locale | str =
     return Locale(locale.language).get_display_name(in_locale) or code
 
 
+# Scripts whose letters join: letter-spacing would pull them apart, so their sheets set none (ISO 15924 codes).
+JOINING_SCRIPTS = frozenset({"Arab", "Syrc", "Nkoo", "Mong", "Adlm", "Rohg", "Mand", "Phag"})
+
+
+@dataclass(frozen=True)
+class Writing:
+    """How a language is written, as the templates lay it out: its script and the direction of its lines."""
+
+    script: str  # ISO 15924 code: "Latn", "Arab"
+    direction: str  # "ltr" or "rtl": the `dir` of every page in that language
+
+    @property
+    def joining(self) -> bool:
+        """Whether the script's letters join, so that its text must not be letter-spaced."""
+        return self.script in JOINING_SCRIPTS
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+
+def writing(locale: Locale | str) -> Writing:
+    """Return how a locale's language is written: the one place that decides a page's direction and script.
+
+    The direction is CLDR's character order for the locale (Babel's `Locale.character_order`); the script is the
+    locale's own, else the likely one for its language (`ar` → `Arab`, `fa` → `Arab`, `he` → `Hebr`)."""
+    parsed = Locale.parse(locale) if isinstance(locale, str) else locale
+    direction = "rtl" if parsed.character_order == "right-to-left" else "ltr"
+    script = parsed.script
+    if not script:
+        likely = get_global("likely_subtags").get(parsed.language, "")
+        script = next((part for part in likely.split("_") if len(part) == 4 and part.istitle()), "Latn")
+    return Writing(script, direction)
+
+
 @dataclass(frozen=True)
 class Language:
     """Formatting of labels, dates, numbers and country names in one sheet language."""
@@ -89,6 +125,11 @@ class Language:
         labels, problems, digest = load_labels(locales, code, reference=reference)
         locale = Locale.parse(settings.languages[code])
         return cls(code, locale, labels, dict(settings.country_names.get(code, {})), digest), problems
+
+    @property
+    def writing(self) -> Writing:
+        """How the language is written: script and direction."""
+        return writing(self.locale)
 
     def gettext(self, message: str) -> str:
         """Translate a label."""

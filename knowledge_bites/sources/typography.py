@@ -18,12 +18,14 @@ APOSTROPHE = "’"
 
 # (opening, closing) double quotation marks, by language. English: “ ” (CLDR); Spanish: « » (the Spanish texts of
 # the series use « », as the RAE recommends); French: « » with a narrow no-break space inside (CLDR, and the spacing
-# of the series' French texts). Other languages: as English until the house style says otherwise. Single quotes
-# are ‘ ’ in every language: a closing single quote is the apostrophe, which no rule can tell apart from it.
+# of the series' French texts); Arabic: « » (as the series' Arabic text writes them). Other languages: as English
+# until the house style says otherwise. Single quotes are ‘ ’ in every language: a closing single quote is the
+# apostrophe, which no rule can tell apart from it.
 QUOTES: dict[str, tuple[str, str]] = {
     "en": ("“", "”"),
     "es": ("«", "»"),
     "fr": (f"«{NNBSP}", f"{NNBSP}»"),
+    "ar": ("«", "»"),
 }
 
 

@@ -48,6 +48,12 @@
     return n === null ? "—" : String(n).padStart(2, "0");
   }
 
+  // "rtl" for a language that reads right to left (its sheet's title, and its two pages in reading order).
+  function languageDir(code) {
+    const found = state && state.languages.find((l) => l.code === code);
+    return (found && found.dir) || "ltr";
+  }
+
   function languageName(code) {
     const found = state && state.languages.find((l) => l.code === code);
     return found ? found.name : code || "";
@@ -369,6 +375,8 @@
     setText(tile.lang, languageName(sheet.lang));
     setText(tile.status, statusText(sheet));
     setText(tile.title, sheet.title || sheet.source);
+    tile.title.lang = sheet.lang || "";
+    tile.title.dir = languageDir(sheet.lang);
     setText(tile.fit, capital(sheet.fit));
     setData(tile.fit, { fits: sheet.words_to_spare === null ? "" : sheet.words_to_spare >= 0 });
     tile.notes.replaceChildren(...sheet.notes.map((note) => el("span", { className: "note note-" + note.kind }, capital(note.text))));
@@ -449,6 +457,8 @@
     setText(page.kicker, `Practice ${number(sheet.number)} · ${languageName(sheet.lang)}`);
     setText(page.title, sheet.title || sheet.source);
     page.title.lang = sheet.lang || "";
+    page.title.dir = languageDir(sheet.lang);
+    page.spread.dir = languageDir(sheet.lang); // page 1 first in the sheet's reading direction
     setText(page.status, statusText(sheet));
     setText(page.fit, capital(sheet.fit));
     setData(page.fit, { fits: sheet.words_to_spare === null ? "" : sheet.words_to_spare >= 0 });
