@@ -196,7 +196,7 @@ def build(
                     pages=result.pages,
                     bytes=result.size,
                     sha256=result.sha256,
-                    room=result.fit.words if result.fit else None,
+                    room=result.fit.room if result.fit else None,
                     title=sheet.meta.title,
                     published=sheet.meta.published.isoformat(),
                     state=state_of(result.pdf),

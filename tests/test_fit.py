@@ -116,8 +116,8 @@ def test_the_room_left_is_a_budget_a_writer_can_spend(shipped_copy, practice_key
     source = shipped_copy / "practices" / f"{practice_key}.en.md"
     original = source.read_text(encoding="utf-8")
     pages, assessment = assess_sheet(shipped_copy, f"{practice_key}.en")
-    assert pages == 2 and assessment.fit.words >= 10
-    spare = assessment.fit.words // 10 * 10
+    assert pages == 2 and assessment.fit.room >= 10
+    spare = assessment.fit.room // 10 * 10
     assert str(assessment.fit) == f"fits, about {spare} words to spare"
 
     def add(count: int) -> None:
@@ -138,7 +138,7 @@ def test_every_built_sheet_tells_its_room_in_the_build_line_and_the_manifest(shi
     assert all(re.search(r"; fits, about \d+0 words to spare\)$", line) for line in built), built
     manifest = json.loads((shipped_build.output / "manifest.json").read_text(encoding="utf-8"))
     for sheet in manifest["sheets"]:
-        assert sheet["fit"] == f"fits, about {sheet['words_to_spare'] // 10 * 10} words to spare", sheet
+        assert sheet["fit"] == f"fits, about {sheet['room'] // 10 * 10} words to spare", sheet
 
 
 def test_a_sheet_kept_up_to_date_keeps_its_room_in_the_manifest(shipped_copy, tmp_path):

@@ -94,7 +94,7 @@ class Relay(Reporter):
 
     def begin(self, changed: list[Path]) -> None:
         self.terminal.begin(changed)
-        self.hub.change(lambda view: _status(view, view.begin(changed)))
+        self.hub.change(_telling_status(lambda view: view.begin(changed)))
 
     def loaded(self, series: Series, record: Record | None) -> None:
         self.terminal.loaded(series, record)
@@ -110,7 +110,7 @@ class Relay(Reporter):
 
     def printing(self, keys: list[str]) -> None:
         self.terminal.printing(keys)
-        self.hub.change(lambda view: _state(view, view.printing(keys)))
+        self.hub.change(_telling_state(lambda view: view.printing(keys)))
 
     def finished(self, result: SheetResult) -> None:
         self.terminal.finished(result)
@@ -125,7 +125,7 @@ class Relay(Reporter):
 
     def end(self, outcome: Outcome) -> None:
         self.terminal.end(outcome)
-        self.hub.change(lambda view: _state(view, view.end(outcome)))
+        self.hub.change(_telling_state(lambda view: view.end(outcome)))
 
     def _sheet(self, result: SheetResult) -> None:
         def change(view: View) -> dict[str, Any] | None:
@@ -135,9 +135,21 @@ class Relay(Reporter):
         self.hub.change(change)
 
 
-def _state(view: View, _: None) -> dict[str, Any]:
-    return {"type": "state", "state": view.as_json()}
+def _telling_state(event: Callable[[View], None]) -> Callable[[View], dict[str, Any]]:
+    """Return a change that applies an event to the view, then tells the tabs the whole view."""
+
+    def change(view: View) -> dict[str, Any]:
+        event(view)
+        return {"type": "state", "state": view.as_json()}
+
+    return change
 
 
-def _status(view: View, _: None) -> dict[str, Any]:
-    return {"type": "status", "building": view.building, "changed": view.changed}
+def _telling_status(event: Callable[[View], None]) -> Callable[[View], dict[str, Any]]:
+    """Return a change that applies an event to the view, then tells the tabs whether it is building."""
+
+    def change(view: View) -> dict[str, Any]:
+        event(view)
+        return {"type": "status", "building": view.building, "changed": view.changed}
+
+    return change

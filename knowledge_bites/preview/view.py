@@ -85,7 +85,7 @@ class SheetView:
             "building": self.building,
             "problems": self.problems,
             "fit": str(self.fit) if self.fit else None,
-            "words_to_spare": self.fit.words if self.fit else None,
+            "room": self.fit.room if self.fit else None,
             "pdf": self._address(pdf, output),
             "pages": [self._address(page, output) for page in pages if page.is_file()],
             "thumbnail": self._address(small, output) if small and small.is_file() else None,

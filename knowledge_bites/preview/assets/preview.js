@@ -369,7 +369,7 @@
     setText(tile.status, statusText(sheet));
     setText(tile.title, sheet.title || sheet.source);
     setText(tile.fit, capital(sheet.fit));
-    setData(tile.fit, { fits: sheet.words_to_spare === null ? "" : sheet.words_to_spare >= 0 });
+    setData(tile.fit, { fits: sheet.room === null ? "" : sheet.room >= 0 });
     tile.notes.replaceChildren(...sheet.notes.map((note) => el("span", { className: "note note-" + note.kind }, capital(note.text))));
     setText(tile.problem, sheet.problems[0] || "");
     tile.problem.title = sheet.problems.join("\n");
@@ -450,7 +450,7 @@
     page.title.lang = sheet.lang || "";
     setText(page.status, statusText(sheet));
     setText(page.fit, capital(sheet.fit));
-    setData(page.fit, { fits: sheet.words_to_spare === null ? "" : sheet.words_to_spare >= 0 });
+    setData(page.fit, { fits: sheet.room === null ? "" : sheet.room >= 0 });
     page.notes.replaceChildren(...sheet.notes.map((note) => el("span", { className: "note note-" + note.kind }, capital(note.text))));
 
     const twins = state.sheets.filter((s) => s.number !== null && s.number === sheet.number);
