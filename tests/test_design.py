@@ -65,5 +65,5 @@ def test_the_closing_parts_the_contract_names_are_the_templates():
 def test_a_sheet_has_the_pages_the_short_closing_block_is_sized_for():
     """`body.short .closing` fills page 2 less 2 mm: the page's content height, so the short form is two pages."""
     short = declarations("body.short .closing")
-    assert short["break-before"] == "page" and short["min-height"] == "264mm"  # 297 mm less 14 and 17 mm margins, less 2
+    assert short["break-before"] == "page" and short["min-height"] == "264mm"  # 297 - 14 - 17 - 2
     assert len(laid_out().pages) == design.PAGE_COUNT
