@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,9 +108,9 @@ class Relay(Reporter):
     def start(self, to_build: int, up_to_date: int) -> None:
         self.terminal.start(to_build, up_to_date)
 
-    def printing(self, keys: list[str]) -> None:
-        self.terminal.printing(keys)
-        self.hub.change(_telling_state(lambda view: view.printing(keys)))
+    def printing(self, keys: list[str], saved: Collection[str] = ()) -> None:
+        self.terminal.printing(keys, saved)
+        self.hub.change(_telling_state(lambda view: view.printing(keys, saved)))
 
     def finished(self, result: SheetResult) -> None:
         self.terminal.finished(result)

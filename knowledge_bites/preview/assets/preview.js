@@ -84,6 +84,8 @@
   };
 
   function statusText(sheet) {
+    // A sheet updating waits behind the one just saved: its pages are its last ones, neither failed nor current.
+    if (sheet.updating) return "Updating…";
     return sheet.building ? "Building…" : STATUS[sheet.status] || sheet.status;
   }
 
@@ -361,7 +363,13 @@
   function updateTile(sheet) {
     const tile = tiles.get(sheet.key);
     if (!tile) return;
-    setData(tile.root, { key: sheet.key, status: sheet.status, current: sheet.current, building: sheet.building });
+    setData(tile.root, {
+      key: sheet.key,
+      status: sheet.status,
+      current: sheet.current,
+      building: sheet.building,
+      updating: sheet.updating,
+    });
     tile.root.dataset.shown = sheet.thumbnail ? "true" : "false";
     showPicture(tile.img, sheet.thumbnail);
     tile.img.alt = sheet.thumbnail ? `Page 1 of ${sheet.title || sheet.source}` : "";
@@ -422,6 +430,7 @@
     page.spread.append(
       ...page.pages.map((img) => el("figure", { className: "paper" }, img)),
       el("p", { className: "stale" }, "Not current: the last good build"),
+      el("p", { className: "updating" }, "Updating: these pages are from before the last save"),
     );
     main.append(
       el(
@@ -497,7 +506,7 @@
 
     page.spread.hidden = sheet.pages.length === 0;
     page.empty.hidden = sheet.pages.length !== 0;
-    setData(page.spread, { current: sheet.current, building: sheet.building });
+    setData(page.spread, { current: sheet.current, building: sheet.building, updating: sheet.updating });
     page.pages.forEach((img, i) => showPicture(img, sheet.pages[i]));
     setText(page.source, "Source: " + sheet.source);
   }
