@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/room.py [--photo-only] [KEY ...]
 
-For every shipped sheet (every language), and for practice #7 with a photo, it adds words to the end of the
+For every shipped sheet (every language), and for practice #4 with a photo, it adds words to the end of the
 sheet's text until the sheet no longer fits its two pages, as a writer would, and finds the most words it still
 takes (the true room, to a few words: by bisection). The words added are the sheet's own, so that they are as long
 as the language's words. It prints, per sheet, the room the build says, the true room and the error; the room
@@ -115,12 +115,12 @@ def true_room(sheets: Sheets, key: str) -> Measured:
 
 
 def with_a_photo(content: Path) -> str:
-    """Give practice #7 in English a 3:2 photo, the proportion the README recommends; return its key."""
+    """Give practice #4 in English a 3:2 photo, the proportion the README recommends; return its key."""
     from PIL import Image
 
     (content / "photos").mkdir(exist_ok=True)
     Image.new("RGB", (1500, 1000), (90, 120, 140)).save(content / "photos" / "room.jpg", quality=85)
-    source = content / "practices" / "07-pre-departure-assistance-morocco.en.md"
+    source = content / "practices" / "04-employability-empowerment-mali.en.md"
     text = source.read_text(encoding="utf-8")
     photo = 'photo: {file: photos/room.jpg, alt: "A photo of the practice"}\npublished:'
     source.write_text(re.sub(r"^published:", photo, text, count=1, flags=re.MULTILINE), encoding="utf-8")
@@ -128,7 +128,7 @@ def with_a_photo(content: Path) -> str:
 
 
 def measure(keys: list[str], photo: bool = True, shipped: bool = True) -> list[tuple[str, Measured]]:
-    """Measure the shipped sheets (or those of `keys`), then #7 with a photo."""
+    """Measure the shipped sheets (or those of `keys`), then #4 with a photo."""
     found = []
     with tempfile.TemporaryDirectory(prefix="kb-room-") as folder:
         content = Path(folder) / "content"
@@ -146,7 +146,7 @@ def measure(keys: list[str], photo: bool = True, shipped: bool = True) -> list[t
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("keys", nargs="*", help="sheets to measure (default: every shipped sheet)")
-    parser.add_argument("--photo-only", action="store_true", help="measure only #7 with a photo")
+    parser.add_argument("--photo-only", action="store_true", help="measure only #4 with a photo")
     args = parser.parse_args()
     print(f"{'sheet':<56}{'says':>6}{'true':>6}{'error':>8}")
     rows = measure(args.keys, shipped=not args.photo_only)
