@@ -69,11 +69,12 @@ started = time.perf_counter()
 root, project_root, content, output, jobs = sys.argv[1:]
 sys.path.insert(0, root)
 from pathlib import Path
+from knowledge_bites.limits import Limits
 from knowledge_bites.pipeline import Options
 from knowledge_bites.project import Project
 from knowledge_bites.session import Reporter, build_once
 project = Project.at(Path(project_root), Path(content), Path(output))
-outcome = build_once(project, Options(jobs=int(jobs), force=True), Reporter())
+outcome = build_once(project, Options(limits=Limits(jobs=int(jobs)), force=True), Reporter())
 report = outcome.report
 results = report.results
 wall = time.perf_counter() - started
