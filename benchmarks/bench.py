@@ -121,10 +121,10 @@ def synthetic_content(target: Path, practices: int, seed: int = 7) -> Path:
                 paragraphs.sort(key=lambda p: order[zlib.crc32(p.encode()) % 1000])
                 varied.append(head + "\n\n" + "\n\n".join(paragraphs) + "\n")
             slug, lang = path.name.split("-", 1)[1].rsplit(".", 2)[:2]
-            name = f"{number:03d}-{slug}.{lang}.md"
+            name = f"{number:02d}-{slug}.{lang}.md"  # two digits, three from 100 on (as the build asks)
             (target / "practices" / name).write_text(front + "\n---\n" + "\n".join(varied), encoding="utf-8")
-        english = (target / "practices" / f"{number:03d}-{slug}.en.md").read_bytes()
-        spanish = target / "practices" / f"{number:03d}-{slug}.es.md"
+        english = (target / "practices" / f"{number:02d}-{slug}.en.md").read_bytes()
+        spanish = target / "practices" / f"{number:02d}-{slug}.es.md"
         spanish.write_bytes(with_version(spanish.read_bytes(), version_of(english)))
     return target
 

@@ -71,13 +71,17 @@ def saves(project: Project, rounds: int, jobs: int) -> dict[str, list[float]]:
                         text = re.sub(r'(?m)^(title: ".*)"$', rf'\1 ({round_ + 1})"', original, count=1)
                     started = time.time()
                     source.write_text(text, encoding="utf-8")
-                    _wait_for(lambda b=before: all(a != c for a, c in zip(page.evaluate(SHOWN), b, strict=True)))
+                    new = lambda b=before: all(a != c for a, c in zip(page.evaluate(SHOWN), b, strict=True))  # noqa: E731
+                    _wait_for(new, timeout=900)
                     times[kind].append(max(page.evaluate(SWAPPED)) / 1000 - started)
                     _wait_for(lambda: page.evaluate(IDLE), timeout=900)
                     if kind == "title":
                         times["all"].append(time.time() - started)
                     time.sleep(0.5)  # let the server settle before the next save
             browser.close()
+    except TimeoutError:
+        print("\n".join(line.rstrip() for line in lines[-20:]))  # what the preview said last
+        raise
     finally:
         source.write_text(original, encoding="utf-8")
         server.send_signal(signal.SIGINT)
