@@ -69,11 +69,12 @@ started = time.perf_counter()
 root, project_root, content, output, jobs = sys.argv[1:]
 sys.path.insert(0, root)
 from pathlib import Path
+from knowledge_bites.limits import Limits
 from knowledge_bites.pipeline import Options
 from knowledge_bites.project import Project
 from knowledge_bites.session import Reporter, build_once
 project = Project.at(Path(project_root), Path(content), Path(output))
-outcome = build_once(project, Options(jobs=int(jobs), force=True), Reporter())
+outcome = build_once(project, Options(limits=Limits(jobs=int(jobs)), force=True), Reporter())
 report = outcome.report
 results = report.results
 wall = time.perf_counter() - started
@@ -120,10 +121,10 @@ def synthetic_content(target: Path, practices: int, seed: int = 7) -> Path:
                 paragraphs.sort(key=lambda p: order[zlib.crc32(p.encode()) % 1000])
                 varied.append(head + "\n\n" + "\n\n".join(paragraphs) + "\n")
             slug, lang = path.name.split("-", 1)[1].rsplit(".", 2)[:2]
-            name = f"{number:03d}-{slug}.{lang}.md"
+            name = f"{number:02d}-{slug}.{lang}.md"  # two digits, three from 100 on (as the build asks)
             (target / "practices" / name).write_text(front + "\n---\n" + "\n".join(varied), encoding="utf-8")
-        english = (target / "practices" / f"{number:03d}-{slug}.en.md").read_bytes()
-        spanish = target / "practices" / f"{number:03d}-{slug}.es.md"
+        english = (target / "practices" / f"{number:02d}-{slug}.en.md").read_bytes()
+        spanish = target / "practices" / f"{number:02d}-{slug}.es.md"
         spanish.write_bytes(with_version(spanish.read_bytes(), version_of(english)))
     return target
 

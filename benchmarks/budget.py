@@ -43,7 +43,7 @@ def budgets(content: Path) -> dict[str, list[int]]:
         job = prepare(sheet)
         fit = assess(printer, job, lay_out(printer, job, ROOT.as_uri() + "/"), ROOT.as_uri() + "/").fit
         if fit is not None:  # a sheet that runs over counts too: its budget is its words less those too many
-            found.setdefault(sheet.lang, []).append(sum(s.words for s in sheet.sections) + fit.words)
+            found.setdefault(sheet.lang, []).append(sum(s.words for s in sheet.sections) + fit.room)
     return found
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,8 +53,9 @@ class BuildEvents:
     def start(self, to_build: int, up_to_date: int) -> None:
         """The build knows how many sheets it will print and how many are up to date."""
 
-    def printing(self, keys: list[str]) -> None:
-        """These sheets are about to be printed, in series order (called right after start)."""
+    def printing(self, keys: list[str], saved: Collection[str] = ()) -> None:
+        """These sheets are about to be printed, in the order their results come (called right after start): the
+        sheets of the sources whose saving started the build (`saved`) first, then the others in series order."""
 
     def result(self, result: SheetResult) -> None:
         """A sheet's result, in series order."""
@@ -118,13 +119,16 @@ def build(
     stamp: str = "",
     events: BuildEvents | None = None,
     workers: Workers | None = None,
+    saved: Collection[Path] = (),
 ) -> BuildReport:
     """Build the stale sheets among those selected, keep the build record, and report what happened.
 
     `languages` are the series' languages with their catalogs compiled for this build. `record` is the output
     folder's build record as the caller read it, holding the folder; `stamp` is the inputs' stamp taken before the
     sources were read (freshness.stamp). `workers` are the worker processes to print with, when the caller keeps
-    them between builds (--watch).
+    them between builds (--watch). The sheets of the `saved` files (the sources whose saving started this build)
+    are printed first and told first; the sheets they made stale (a new title in every "Other practices" list)
+    follow, in series order.
     """
     events = events or BuildEvents()
     record = record if record is not None else Record.load(project.output)
@@ -169,9 +173,10 @@ def build(
                 sheet.key, sheet.source, "up to date", pdf, known.pages, known.bytes, sha256=known.sha256, fit=known.fit
             )
         )
+    stale, first = saved_first(stale, saved)
     stale_by_key = {sheet.key: sheet for sheet in stale}
     events.start(len(stale), len(fresh))
-    events.printing(list(stale_by_key))
+    events.printing(list(stale_by_key), first)
     report.results.extend(fresh)
     results = run(
         stale,
@@ -181,6 +186,7 @@ def build(
         cost=_cost,
         workers=workers,
         on_finished=events.finished,
+        first=set(first),
     )
     try:
         for result in results:
@@ -197,7 +203,7 @@ def build(
                     pages=result.pages,
                     bytes=result.size,
                     sha256=result.sha256,
-                    room=result.fit.words if result.fit else None,
+                    room=result.fit.room if result.fit else None,
                     title=sheet.meta.title,
                     published=sheet.meta.published.isoformat(),
                     state=state_of(result.pdf),
@@ -258,6 +264,14 @@ def _uncovered_characters(project: Project, sheets: list[Sheet]) -> list[Problem
 
     covered = covered_characters(project.styles / "fonts")
     return [problem for sheet in sheets for problem in uncovered(sheet, covered)]
+
+
+def saved_first(sheets: list[Sheet], saved: Collection[Path]) -> tuple[list[Sheet], list[str]]:
+    """Return the sheets with those of the saved sources first, each part in series order; and the keys of those."""
+    paths = {path.resolve() for path in saved}
+    first = [sheet for sheet in sheets if sheet.source.resolve() in paths] if paths else []
+    keys = [sheet.key for sheet in first]
+    return first + [sheet for sheet in sheets if sheet.key not in set(keys)], keys
 
 
 def _cost(sheet: Sheet) -> int:

@@ -66,13 +66,16 @@ def build_once(
 ) -> Outcome:
     """Load, check and build the series once (with these worker processes, if given); return what it did.
 
-    `changed` are the files whose saving started this build. With `shortcut`, a build that would change nothing
-    says so without loading anything; without it, the series is loaded and reported even then (the preview).
+    `changed` are the files whose saving started this build: the sheets they hold are printed and told first.
+    With `shortcut`, a build that would change nothing says so without loading anything; without it, the series is
+    loaded and reported even then (the preview).
     A `long_running` command (--watch, the preview) waits for another build that holds the output folder, and
     builds nothing once the code on disk is not the code it runs.
     """
     reporter.begin(changed or [])
-    outcome = _build(project, options, reporter, workers=workers, shortcut=shortcut, long_running=long_running)
+    outcome = _build(
+        project, options, reporter, workers=workers, shortcut=shortcut, long_running=long_running, saved=changed or []
+    )
     reporter.end(outcome)
     return outcome
 
@@ -85,6 +88,7 @@ def _build(
     workers: Workers | None,
     shortcut: bool,
     long_running: bool,
+    saved: list[Path],
 ) -> Outcome:
     started = time.perf_counter()
     try:
@@ -101,7 +105,9 @@ def _build(
         return Outcome(EXIT_USAGE, stopped=[restart])
     stamp = freshness.stamp(project)  # before anything is read: a file saved from now on is new to the next build
     if options.check:  # --check writes nothing, so it needs no hold on the output folder
-        return _load_and_build(project, options, reporter, workers=workers, record=None, stamp=stamp, started=started)
+        return _load_and_build(
+            project, options, reporter, workers=workers, record=None, stamp=stamp, started=started, saved=saved
+        )
 
     from .lock import OutputBusyError, OutputUnusableError, output_lock
 
@@ -119,7 +125,7 @@ def _build(
                 reporter.line(f"nothing to do: {count} sheets up to date ({time.perf_counter() - started:.2f} s)")
                 return Outcome(EXIT_OK)
             return _load_and_build(
-                project, options, reporter, workers=workers, record=record, stamp=stamp, started=started
+                project, options, reporter, workers=workers, record=record, stamp=stamp, started=started, saved=saved
             )
     except OutputBusyError:
         busy = f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends"
@@ -140,9 +146,10 @@ def _load_and_build(
     record: Record | None,
     stamp: str,
     started: float,
+    saved: list[Path],
 ) -> Outcome:
-    """Load and check the sources, print the stale sheets and derive the newsletter outputs (the output folder held
-    unless this is --check)."""
+    """Load and check the sources, print the stale sheets (those of the `saved` files first) and derive the
+    newsletter outputs (the output folder held unless this is --check)."""
     if not options.check:
         warm_up()  # the layout engine loads in the background while the sources are checked
     stopped: list[str] = []
@@ -158,7 +165,15 @@ def _load_and_build(
     if not options.check:
         from .outputs.newsletter import derive, describe  # loaded now, while the layout engine is still loading
     report = build(
-        project, series, languages, options=options, record=record, stamp=stamp, events=reporter, workers=workers
+        project,
+        series,
+        languages,
+        options=options,
+        record=record,
+        stamp=stamp,
+        events=reporter,
+        workers=workers,
+        saved=saved,
     )
     outputs = None
     if not options.check:

@@ -288,12 +288,14 @@ def run(
     cost: Callable[[T], int],
     workers: Workers | None = None,
     on_finished: Callable[[SheetResult], None] = lambda result: None,
+    first: Collection[str] = (),
 ) -> Iterator[SheetResult]:
     """Print the items in worker processes; yield results in input order.
 
-    `prepare` renders an item's print job, just before it is handed to a worker. The costliest items are started
-    first, so that no worker is left with a long sheet at the end. Since they do not finish in input order,
-    `on_finished(result)` is called as soon as each one is printed, before its result's turn comes.
+    `prepare` renders an item's print job, just before it is handed to a worker. The items whose keys are `first`
+    (the sheet a writer just saved) are started before all others; then the costliest, so that no worker is left
+    with a long sheet at the end. Since they do not finish in input order, `on_finished(result)` is called as soon
+    as each one is printed, before its result's turn comes, even while the later items are still being rendered.
     """
     own = workers is None
     workers = workers or Workers(project, limits)
@@ -307,11 +309,16 @@ def run(
             workers.left -= len(batch)
             jobs: dict[str, PrintJob] = {}
             futures: dict[str, Future[SheetResult]] = {}
-            for item in sorted(batch, key=cost, reverse=True):  # each is printed while the next is rendered
+            pending: set[Future[SheetResult]] = set()  # handed out, and not yet told as finished
+            # Each is printed while the next is rendered; one printed meanwhile is told at once.
+            for item in sorted(batch, key=lambda item: (item.key not in first, -cost(item))):
                 if item.key not in known:
                     jobs[item.key] = prepare(item)
                     futures[item.key] = pool.submit(_build_one, jobs[item.key], deadlines.hand_out(item.key))
-            pending = set(futures.values())
+                    pending.add(futures[item.key])
+                    if finished := {future for future in pending if future.done()}:
+                        pending -= finished
+                        _tell(finished, on_finished)
             for item in batch:
                 if item.key in known:
                     remaining.remove(item)
@@ -320,9 +327,7 @@ def run(
                 while not futures[item.key].done():  # meanwhile, tell of every other sheet that is printed
                     timeout = deadlines.check({key for key, future in futures.items() if future.done()})
                     finished, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        if not future.cancelled() and future.exception() is None:
-                            on_finished(future.result())
+                    _tell(finished, on_finished)
                 try:
                     result = futures[item.key].result()
                 except BrokenProcessPool:
@@ -340,6 +345,13 @@ def run(
     finally:
         if own:
             workers.close()
+
+
+def _tell(finished: Collection[Future[SheetResult]], on_finished: Callable[[SheetResult], None]) -> None:
+    """Tell the result of each sheet printed (a sheet whose worker broke is told when its turn comes)."""
+    for future in finished:
+        if not future.cancelled() and future.exception() is None:
+            on_finished(future.result())
 
 
 def _after_a_broken_pool(

@@ -110,14 +110,15 @@ def test_the_sections_that_spilled_are_named_at_their_own_lines(pasted_three_tim
 
 @pytest.mark.parametrize("practice_key", [PRACTICE, "04-employability-empowerment-mali"], ids=["full", "short"])
 def test_the_room_left_is_a_budget_a_writer_can_spend(shipped_copy, practice_key):
-    """Adding the words the build says there is room for still fits; adding half as many again does not. A short
-    text counts page 2 too, where its closing block stands alone."""
+    """Adding the words the build says there is room for (less a line of text: the figure may be above the true
+    room by that much, see test_room.py) still fits; adding half as many again does not. A short text counts page 2
+    too, where its closing block stands alone."""
     only_languages(shipped_copy, "en")
     source = shipped_copy / "practices" / f"{practice_key}.en.md"
     original = source.read_text(encoding="utf-8")
     pages, assessment = assess_sheet(shipped_copy, f"{practice_key}.en")
-    assert pages == 2 and assessment.fit.words >= 10
-    spare = assessment.fit.words // 10 * 10
+    assert pages == 2 and assessment.fit.room >= 10
+    spare = assessment.fit.room // 10 * 10
     assert str(assessment.fit) == f"fits, about {spare} words to spare"
 
     def add(count: int) -> None:
@@ -126,7 +127,7 @@ def test_the_room_left_is_a_budget_a_writer_can_spend(shipped_copy, practice_key
         paragraphs[-1] = " ".join(words[(len(paragraphs) - 1) * 40 : count])
         source.write_text(original.rstrip("\n") + "\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
-    add(spare)
+    add(spare - 10)
     assert assess_sheet(shipped_copy, f"{practice_key}.en")[0] == 2
     add(int(spare * 1.5) + 50)
     assert assess_sheet(shipped_copy, f"{practice_key}.en")[0] > 2
@@ -138,7 +139,7 @@ def test_every_built_sheet_tells_its_room_in_the_build_line_and_the_manifest(shi
     assert all(re.search(r"; fits, about \d+0 words to spare\)$", line) for line in built), built
     manifest = json.loads((shipped_build.output / "manifest.json").read_text(encoding="utf-8"))
     for sheet in manifest["sheets"]:
-        assert sheet["fit"] == f"fits, about {sheet['words_to_spare'] // 10 * 10} words to spare", sheet
+        assert sheet["fit"] == f"fits, about {sheet['room'] // 10 * 10} words to spare", sheet
 
 
 def test_a_sheet_kept_up_to_date_keeps_its_room_in_the_manifest(shipped_copy, tmp_path):

@@ -63,9 +63,7 @@ def test_front_matter_text_prints_as_text_never_as_markup_or_template(scratch, r
 
 
 TRICKY = "Tools & <b>trade</b> {{ 7 * 7 }} {% if true %}yes{% endif %} 'single' \"double\""
-TRICKY_HTML = (
-    "Tools &amp; &lt;b&gt;trade&lt;/b&gt; {{ 7 * 7 }} {% if true %}yes{% endif %} ‘single’ “double”"
-)
+TRICKY_HTML = "Tools &amp; &lt;b&gt;trade&lt;/b&gt; {{ 7 * 7 }} {% if true %}yes{% endif %} ‘single’ “double”"
 
 
 def test_every_front_matter_text_prints_as_text_never_as_markup_or_template(scratch, root):

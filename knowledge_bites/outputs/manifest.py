@@ -131,7 +131,7 @@ def sheet_record(entry: SheetEntry, output: Path, translation: TranslationState 
         "source": relative_path(entry.source, output),
         "status": entry.status,
         "fit": str(entry.fit) if entry.fit else None,
-        "words_to_spare": entry.fit.words if entry.fit else None,
+        "room": entry.fit.room if entry.fit else None,
         "messages": list(entry.messages),
         "translation": translation.as_data() if translation else None,
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,7 +94,7 @@ class Relay(Reporter):
 
     def begin(self, changed: list[Path]) -> None:
         self.terminal.begin(changed)
-        self.hub.change(lambda view: _status(view, view.begin(changed)))
+        self.hub.change(_telling_status(lambda view: view.begin(changed)))
 
     def loaded(self, series: Series, record: Record | None) -> None:
         self.terminal.loaded(series, record)
@@ -108,9 +108,9 @@ class Relay(Reporter):
     def start(self, to_build: int, up_to_date: int) -> None:
         self.terminal.start(to_build, up_to_date)
 
-    def printing(self, keys: list[str]) -> None:
-        self.terminal.printing(keys)
-        self.hub.change(lambda view: _state(view, view.printing(keys)))
+    def printing(self, keys: list[str], saved: Collection[str] = ()) -> None:
+        self.terminal.printing(keys, saved)
+        self.hub.change(_telling_state(lambda view: view.printing(keys, saved)))
 
     def finished(self, result: SheetResult) -> None:
         self.terminal.finished(result)
@@ -125,7 +125,7 @@ class Relay(Reporter):
 
     def end(self, outcome: Outcome) -> None:
         self.terminal.end(outcome)
-        self.hub.change(lambda view: _state(view, view.end(outcome)))
+        self.hub.change(_telling_state(lambda view: view.end(outcome)))
 
     def _sheet(self, result: SheetResult) -> None:
         def change(view: View) -> dict[str, Any] | None:
@@ -135,9 +135,21 @@ class Relay(Reporter):
         self.hub.change(change)
 
 
-def _state(view: View, _: None) -> dict[str, Any]:
-    return {"type": "state", "state": view.as_json()}
+def _telling_state(event: Callable[[View], None]) -> Callable[[View], dict[str, Any]]:
+    """Return a change that applies an event to the view, then tells the tabs the whole view."""
+
+    def change(view: View) -> dict[str, Any]:
+        event(view)
+        return {"type": "state", "state": view.as_json()}
+
+    return change
 
 
-def _status(view: View, _: None) -> dict[str, Any]:
-    return {"type": "status", "building": view.building, "changed": view.changed}
+def _telling_status(event: Callable[[View], None]) -> Callable[[View], dict[str, Any]]:
+    """Return a change that applies an event to the view, then tells the tabs whether it is building."""
+
+    def change(view: View) -> dict[str, Any]:
+        event(view)
+        return {"type": "status", "building": view.building, "changed": view.changed}
+
+    return change

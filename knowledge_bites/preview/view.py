@@ -7,7 +7,7 @@ builds and read, as JSON, by the server's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +53,7 @@ class SheetView:
     source: str  # as the writer finds it: content/practices/07-….en.md
     status: str = NEW  # OK, WARNINGS, FAILED, or NEW: not built yet
     building: bool = False  # being printed by the build under way
+    updating: bool = False  # waiting to be printed again because another source was saved: its pages are the last
     source_problems: tuple[str, ...] = ()  # found when the sources were loaded and checked
     layout_problems: tuple[str, ...] = ()  # found when the sheet was last laid out
     fit: Fit | None = None
@@ -68,8 +69,8 @@ class SheetView:
 
     @property
     def current(self) -> bool:
-        """Whether the pictures show the sheet as its sources are now."""
-        return self.status in (OK, WARNINGS) and self.pdf is not None
+        """Whether the pictures show the sheet as its sources are now (a sheet updating waits for its new pages)."""
+        return self.status in (OK, WARNINGS) and self.pdf is not None and not self.updating
 
     def as_json(self, project: Project) -> dict[str, Any]:
         output = project.output
@@ -85,9 +86,10 @@ class SheetView:
             "status": self.status,
             "current": self.current,
             "building": self.building,
+            "updating": self.updating,
             "problems": self.problems,
             "fit": str(self.fit) if self.fit else None,
-            "words_to_spare": self.fit.words if self.fit else None,
+            "room": self.fit.room if self.fit else None,
             "pdf": self._address(pdf, output),
             "pages": [self._address(page, output) for page in pages if page.is_file()],
             "thumbnail": self._address(small, output) if small and small.is_file() else None,
@@ -210,7 +212,7 @@ class View:
             )
             if source in failed:
                 # Its text did not load or did not pass the checks: how it was laid out last says nothing of it.
-                view = replace(view, status=FAILED, building=False, layout_problems=(), fit=None)
+                view = replace(view, status=FAILED, building=False, updating=False, layout_problems=(), fit=None)
             if (
                 view.pdf is None
                 and (known := recorded.get(view.key)) is not None
@@ -231,10 +233,13 @@ class View:
             return fresh
         return replace(known, number=number, lang=lang, title=title or known.title, source=fresh.source)
 
-    def printing(self, keys: Iterable[str]) -> None:
+    def printing(self, keys: Iterable[str], saved: Collection[str] = ()) -> None:
+        """Mark the sheets about to be printed: those of the files saved are building; the others that have pages
+        are updating (the saved sheet comes first, and they follow), neither failed nor current meanwhile."""
         for key in keys:
-            if key in self.sheets:
-                self.sheets[key] = replace(self.sheets[key], building=True)
+            if (view := self.sheets.get(key)) is not None:
+                updating = key not in saved and view.pdf is not None and view.status != FAILED
+                self.sheets[key] = replace(view, building=True, updating=updating)
 
     def printed(self, result: SheetResult) -> SheetView | None:
         """Take a sheet's result; return its view, or None when the sheet is not in the view."""
@@ -244,7 +249,9 @@ class View:
         problems = self.lines(result.problems)
         if result.status == "failed":
             # Only a sheet that ran over has a room figure (the words to cut): that of its last build is gone.
-            view = replace(view, status=FAILED, building=False, layout_problems=problems, fit=result.fit)
+            view = replace(
+                view, status=FAILED, building=False, updating=False, layout_problems=problems, fit=result.fit
+            )
         elif result.status in ("built", "up to date"):
             # A source with an error does not reach the printer: what it was told at loading can only be warnings.
             warned = problems or view.source_problems
@@ -252,6 +259,7 @@ class View:
                 view,
                 status=WARNINGS if warned else OK,
                 building=False,
+                updating=False,
                 layout_problems=problems if result.status == "built" else view.layout_problems,
                 fit=result.fit or view.fit,
                 pdf=result.pdf or view.pdf,
@@ -265,7 +273,7 @@ class View:
         self.building = False
         self.changed = []
         self.builds += 1
-        self.sheets = {key: replace(view, building=False) for key, view in self.sheets.items()}
+        self.sheets = {key: replace(view, building=False, updating=False) for key, view in self.sheets.items()}
         if outcome.series is None and outcome.stopped:
             self.error = list(outcome.stopped)
         elif outcome.stopped:  # the series is fine, but this build could not run (another one writes to output/)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .design import PAGE_COUNT, lines_kept
 from .edges import PX_PER_MM
 from .engine import import_weasyprint
 
@@ -21,7 +22,6 @@ import_weasyprint()  # first: it skips WeasyPrint's slow search for its native l
 from weasyprint import Document  # noqa: E402
 from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox  # noqa: E402
 
-LINES_TO_START = 3  # a paragraph keeps at least 3 lines on each side of a break (orphans, widows: styles/sheet.css)
 HEADINGS = ("h2", "h3", "h4")
 SMALLEST_PHOTO_MM = 35.0  # a photo is never made less high than this: the band stays instead
 
@@ -73,7 +73,8 @@ def _start_height(lines: list[Any], top: float) -> float:
     if start == len(lines):
         return lines[-1].position_y + lines[-1].margin_height() - top
     block = [line for line in lines[start:] if _element(line) is _element(lines[start])]
-    keep = LINES_TO_START if len(block) >= 2 * LINES_TO_START else len(block)
+    least = lines_kept(block[0])  # a paragraph keeps this many lines on each side of a break (styles/sheet.css)
+    keep = least if len(block) >= 2 * least else len(block)
     line = block[keep - 1]
     return line.position_y + line.margin_height() - top
 
@@ -81,10 +82,10 @@ def _start_height(lines: list[Any], top: float) -> float:
 def photo_height_for_text(document: Document) -> float | None:
     """Return how high (mm) the photo must be for the body text to start on page 1, when the text runs on to
     page 2 without starting on page 1; None when it starts there, there is no photo, or it would be too small."""
-    if len(document.pages) < 2 or body_lines(document.pages[0]):
+    if len(document.pages) < PAGE_COUNT or body_lines(document.pages[0]):
         return None
     photo = _photo(document.pages[0])
-    next_lines = body_lines(document.pages[1])
+    next_lines = body_lines(document.pages[1])  # page 2, where the text starts
     if photo is None or not next_lines:
         return None
     first, second = document.pages[0]._page_box, document.pages[1]._page_box
@@ -96,4 +97,5 @@ def photo_height_for_text(document: Document) -> float | None:
 
 def closing_alone(document: Document) -> bool:
     """Return whether the body text ends on page 1, leaving page 2 to the closing block alone."""
-    return len(document.pages) == 2 and bool(body_lines(document.pages[0])) and not body_lines(document.pages[1])
+    pages = document.pages
+    return len(pages) == PAGE_COUNT and bool(body_lines(pages[0])) and not body_lines(pages[PAGE_COUNT - 1])

@@ -32,23 +32,23 @@ CUT_MARGIN = 0.08
 class Fit:
     """How full a sheet's two pages are, in words of body text, as measured on its layout."""
 
-    words: int  # room for about this many more words (positive), or this many too many (negative)
+    room: int  # words of body text: room for about this many more (positive), or this many too many (negative)
 
     @property
     def fits(self) -> bool:
-        return self.words >= 0
+        return self.room >= 0
 
     @property
     def words_to_cut(self) -> int:
         """Return how many words to cut for the sheet to fit: enough, rounded up to ten."""
-        return math.ceil(-self.words * (1 + CUT_MARGIN) / 10) * 10 if self.words < 0 else 0
+        return math.ceil(-self.room * (1 + CUT_MARGIN) / 10) * 10 if self.room < 0 else 0
 
     def __str__(self) -> str:
         if not self.fits:
             return f"does not fit: about {self.words_to_cut} words too long"
-        if self.words < 10:
+        if self.room < 10:
             return "fits, with no room for more words"
-        return f"fits, about {self.words // 10 * 10} words to spare"
+        return f"fits, about {self.room // 10 * 10} words to spare"
 
 
 @dataclass(frozen=True)

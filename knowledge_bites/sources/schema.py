@@ -218,7 +218,7 @@ class PracticeMeta(_Strict):
         None,
         description="When the text was last revised after it was published, `YYYY-MM-DD`. The sheet then says "
         '"Revised …" in its fine print and records the date in the PDF as its date of change. `python build.py '
-        'release` tells which released sheets need it.',
+        "release` tells which released sheets need it.",
     )
     key_figures: Annotated[list[KeyFigure], Field(max_length=4)] = Field(
         [],

@@ -90,6 +90,8 @@
   };
 
   function statusText(sheet) {
+    // A sheet updating waits behind the one just saved: its pages are its last ones, neither failed nor current.
+    if (sheet.updating) return "Updating…";
     return sheet.building ? "Building…" : STATUS[sheet.status] || sheet.status;
   }
 
@@ -368,7 +370,13 @@
   function updateTile(sheet) {
     const tile = tiles.get(sheet.key);
     if (!tile) return;
-    setData(tile.root, { key: sheet.key, status: sheet.status, current: sheet.current, building: sheet.building });
+    setData(tile.root, {
+      key: sheet.key,
+      status: sheet.status,
+      current: sheet.current,
+      building: sheet.building,
+      updating: sheet.updating,
+    });
     tile.root.dataset.shown = sheet.thumbnail ? "true" : "false";
     showPicture(tile.img, sheet.thumbnail);
     tile.img.alt = sheet.thumbnail ? `Page 1 of ${sheet.title || sheet.source}` : "";
@@ -378,7 +386,7 @@
     tile.title.lang = sheet.lang || "";
     tile.title.dir = languageDir(sheet.lang);
     setText(tile.fit, capital(sheet.fit));
-    setData(tile.fit, { fits: sheet.words_to_spare === null ? "" : sheet.words_to_spare >= 0 });
+    setData(tile.fit, { fits: sheet.room === null ? "" : sheet.room >= 0 });
     tile.notes.replaceChildren(...sheet.notes.map((note) => el("span", { className: "note note-" + note.kind }, capital(note.text))));
     setText(tile.problem, sheet.problems[0] || "");
     tile.problem.title = sheet.problems.join("\n");
@@ -431,6 +439,7 @@
     page.spread.append(
       ...page.pages.map((img) => el("figure", { className: "paper" }, img)),
       el("p", { className: "stale" }, "Not current: the last good build"),
+      el("p", { className: "updating" }, "Updating: these pages are from before the last save"),
     );
     main.append(
       el(
@@ -461,7 +470,7 @@
     page.spread.dir = languageDir(sheet.lang); // page 1 first in the sheet's reading direction
     setText(page.status, statusText(sheet));
     setText(page.fit, capital(sheet.fit));
-    setData(page.fit, { fits: sheet.words_to_spare === null ? "" : sheet.words_to_spare >= 0 });
+    setData(page.fit, { fits: sheet.room === null ? "" : sheet.room >= 0 });
     page.notes.replaceChildren(...sheet.notes.map((note) => el("span", { className: "note note-" + note.kind }, capital(note.text))));
 
     const twins = state.sheets.filter((s) => s.number !== null && s.number === sheet.number);
@@ -508,7 +517,7 @@
 
     page.spread.hidden = sheet.pages.length === 0;
     page.empty.hidden = sheet.pages.length !== 0;
-    setData(page.spread, { current: sheet.current, building: sheet.building });
+    setData(page.spread, { current: sheet.current, building: sheet.building, updating: sheet.updating });
     page.pages.forEach((img, i) => showPicture(img, sheet.pages[i]));
     setText(page.source, "Source: " + sheet.source);
   }
