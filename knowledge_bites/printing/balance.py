@@ -15,7 +15,7 @@ from typing import Any
 
 from .design import PAGE_COUNT, lines_kept
 from .edges import PX_PER_MM
-from .engine import import_weasyprint
+from .engine import import_weasyprint, page_box
 
 import_weasyprint()  # first: it skips WeasyPrint's slow search for its native libraries (see engine.py)
 
@@ -28,7 +28,7 @@ SMALLEST_PHOTO_MM = 35.0  # a photo is never made less high than this: the band 
 
 def _flow(page: Any) -> Iterator[Any]:
     """Yield the boxes of a page's content area (not its running footer or page number), depth first."""
-    for child in page._page_box.children:
+    for child in page_box(page).children:
         if not isinstance(child, MarginBox):
             yield child
             yield from child.descendants()
@@ -59,7 +59,7 @@ def _photo(page: Any) -> Any | None:
 
 def _flow_end(page: Any) -> float:
     """Return where the last block of the page's content ends, its bottom margin included (CSS px)."""
-    (html,) = [box for box in page._page_box.children if not isinstance(box, MarginBox)]
+    (html,) = [box for box in page_box(page).children if not isinstance(box, MarginBox)]
     blocks = [block for body in html.children for block in body.children if block.is_in_normal_flow()]
     return max((block.position_y + block.margin_height() for block in blocks), default=html.content_box_y())
 
@@ -88,7 +88,7 @@ def photo_height_for_text(document: Document) -> float | None:
     next_lines = body_lines(document.pages[1])  # page 2, where the text starts
     if photo is None or not next_lines:
         return None
-    first, second = document.pages[0]._page_box, document.pages[1]._page_box
+    first, second = page_box(document.pages[0]), page_box(document.pages[1])
     room = first.content_box_y() + first.height - _flow_end(document.pages[0])
     needed = _start_height(next_lines, second.content_box_y())
     height = (photo.height - (needed - room)) / PX_PER_MM - 0.5  # half a millimetre for rounding

@@ -22,7 +22,7 @@ from ..problems import Problem
 from .balance import body_lines, closing_alone, element_box, photo_height_for_text
 from .design import CLOSING_IDS, CLOSING_NAMES, PAGE_COUNT, columns, tall_page_2
 from .edges import PX_PER_MM, describe_off_page, off_page
-from .engine import import_weasyprint
+from .engine import import_weasyprint, page_box
 
 import_weasyprint()  # first: it skips WeasyPrint's slow search for its native libraries (see engine.py)
 
@@ -155,7 +155,7 @@ def room(printer: Printer, job: PrintJob, layout: Layout, base_url: str) -> floa
     alone, _ = printer.layout(job.html, base_url, CLOSING_ALONE)
     closing = element_box(alone.pages[0], "footer")
     taken = closing.margin_height() if closing is not None else 0.0
-    free = max(alone.pages[0]._page_box.height - taken, 0.0) / PX_PER_MM
+    free = max(page_box(alone.pages[0]).height - taken, 0.0) / PX_PER_MM
     return (_free_below(first, inside=body) + free) * count + _below_shorter_columns(body, count)
 
 
@@ -188,8 +188,8 @@ class Overrun:
     def of(cls, document: Document, tall: Document) -> Overrun:
         """Measure the overrun on the same sheet laid out with a page 2 that holds everything (`tall`); what
         spilled is what the real layout (`document`) puts past page 2."""
-        page = tall.pages[PAGE_COUNT - 1]._page_box
-        over = _content_bottom(tall.pages[PAGE_COUNT - 1]) - (page.content_box_y() + document.pages[0]._page_box.height)
+        page = page_box(tall.pages[PAGE_COUNT - 1])
+        over = _content_bottom(tall.pages[PAGE_COUNT - 1]) - (page.content_box_y() + page_box(document.pages[0]).height)
         spilled: list[str] = []
         for ids in placed_ids(document)[PAGE_COUNT:]:
             spilled.extend(sorted(i for i in ids if i not in spilled))
@@ -222,17 +222,17 @@ def _content_bottom(page) -> float:
     """Return the y position, in CSS px, where the last line or image of the page's flow ends."""
     bottoms = [
         _bottom(box)
-        for child in page._page_box.children
+        for child in page_box(page).children
         if not isinstance(child, MarginBox)
         for box in child.descendants()
         if isinstance(box, LineBox | ReplacedBox)
     ]
-    return max(bottoms, default=page._page_box.content_box_y())
+    return max(bottoms, default=page_box(page).content_box_y())
 
 
 def _free_below(page, inside=None) -> float:
     """Return the millimetres between the last line of the page (or of the box `inside`) and the page's bottom."""
-    box = page._page_box
+    box = page_box(page)
     if inside is not None:
         last = max((_bottom(b) for b in inside.descendants() if isinstance(b, LineBox | ReplacedBox)), default=None)
     else:
@@ -264,7 +264,7 @@ def placed_ids(document: Document) -> list[set[str]]:
     pages = []
     for page in document.pages:
         ids = set()
-        for box in page._page_box.descendants():
+        for box in page_box(page).descendants():
             element = getattr(box, "element", None)
             if element is not None and (element_id := element.get("id")):
                 ids.add(element_id)

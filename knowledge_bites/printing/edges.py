@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote
 
-from .engine import import_weasyprint
+from .engine import import_weasyprint, page_box
 
 import_weasyprint()  # first: it skips WeasyPrint's slow search for its native libraries (see engine.py)
 
@@ -35,7 +35,7 @@ def off_page(document: Document) -> list[OffPage]:
     """
     found: list[OffPage] = []
     for number, page in enumerate(document.pages, start=1):
-        box = page._page_box
+        box = page_box(page)
         x, y = box.content_box_x(), box.content_box_y()
         area = (x, y, x + box.width, y + box.height)
         for child in box.children:
