@@ -8,20 +8,16 @@ for a writer's own source, keeping what makes it theirs (files.rewrite).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from .files import shown_path
-from .lock import OutputBusyError, OutputUnusableError, output_lock
+from .lock import holding
 from .names import SourceName
 from .project import Project
 from .record import Record
 from .session import EXIT_OK, EXIT_USAGE, Reporter, load_checked
-from .sources.frontmatter import read_source
-from .sources.translations import Translations, TranslationState, number_ranges
+from .sources.translations import Translations, TranslationState, number_ranges, read_for_command, to_translate
 from .sources.versions import VERSIONS, TranslationCommandError, keep_text, set_version, version_of
-from .sources.yamltext import YamlError
 
 
 def announce(project: Project, reporter: Reporter, *, number: int | None, languages: list[str]) -> int:
@@ -54,7 +50,8 @@ def announce(project: Project, reporter: Reporter, *, number: int | None, langua
         return EXIT_USAGE
     from .outputs.newsletter import announce as write_announcements
 
-    with _holding(project, reporter) as held:  # it writes beside the build's files, and records them as the build's
+    # It writes beside the build's files, and records them as the build's.
+    with holding(project.output, reporter.line) as held:
         if not held:
             return EXIT_USAGE
         lines, written = write_announcements(project, series, compiled, [sheets[c] for c in wanted if c in sheets])
@@ -108,7 +105,7 @@ def translations(
                 reporter.line(
                     f"started {shown_path(state.source)}  (a copy of {state.reference.name}: translate its text)"
                 )
-            kept.add(keep_text(project.content, _read(state.reference)))
+            kept.add(keep_text(project.content, read_for_command(state.reference)))
         except (TranslationCommandError, OSError) as error:
             reporter.line(f"translations: {getattr(error, 'strerror', None) or error}")
             status = EXIT_USAGE
@@ -123,7 +120,7 @@ def translations(
 
 def mark_translation(translations: Translations, number: int, lang: str) -> TranslationState:
     """Record that a translation follows its reference file as it is now; return its state before."""
-    state = _state(translations, number, lang)
+    state = to_translate(translations, number, lang)
     if state.status == "missing":
         raise TranslationCommandError(
             f"practice #{number} has no '{lang}' translation to mark ({state.source.name}); "
@@ -131,36 +128,20 @@ def mark_translation(translations: Translations, number: int, lang: str) -> Tran
         )
     if state.status == "unreadable":
         raise TranslationCommandError(f"{state.source.name} cannot be read: python build.py --check says why")
-    set_version(state.source, version_of(_read(state.reference)))
+    set_version(state.source, version_of(read_for_command(state.reference)))
     return state
 
 
 def start_translation(translations: Translations, number: int, lang: str) -> TranslationState:
     """Start a translation as a copy of its reference file that records the version it copies; return its state."""
-    state = _state(translations, number, lang)
+    state = to_translate(translations, number, lang)
     if state.status != "missing" or state.source.exists():
         raise TranslationCommandError(
             f"{state.source.name} already exists: translate it there, then mark it with: {state.mark_command()}"
         )
-    text = _read(state.reference)
+    text = read_for_command(state.reference)
     set_version(state.source, version_of(text), text)
     return state
-
-
-def _state(translations: Translations, number: int, lang: str) -> TranslationState:
-    if lang == translations.reference:
-        raise TranslationCommandError(f"'{lang}' is the reference language: its files translate no other file")
-    state = translations.state(number, lang)
-    if state is None:
-        raise TranslationCommandError(f"no practice #{number} in the '{translations.reference}' files to translate")
-    return state
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return read_source(path)
-    except (OSError, YamlError) as error:
-        raise TranslationCommandError(f"{path.name}: {getattr(error, 'message', None) or error}") from None
 
 
 def translator_kits(project: Project, reporter: Reporter, args: argparse.Namespace) -> int:
@@ -173,26 +154,13 @@ def translator_kits(project: Project, reporter: Reporter, args: argparse.Namespa
     if args.kits:
         return import_kits(project.content, loaded[0], args.kits, reporter.line, args.lang, args.allow_partial)
     written: list[Path] = []
-    with _holding(project, reporter) as held:  # the kits go beside the build's files, and are recorded as its own
+    # The kits go beside the build's files, and are recorded as its own.
+    with holding(project.output, reporter.line) as held:
         if not held:
             return EXIT_USAGE
         status = export_kits(project.content, project.output, loaded[0], args.export, args.lang, reporter.line, written)
         _record(project, set(written))
     return status
-
-
-@contextmanager
-def _holding(project: Project, reporter: Reporter) -> Iterator[bool]:
-    """Hold the output folder while a command writes into it; yield False (after saying why) when it cannot."""
-    try:
-        with output_lock(project.output):
-            yield True
-    except OutputBusyError:
-        reporter.line(f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends")
-        yield False
-    except OutputUnusableError as error:
-        reporter.line(f"{shown_path(project.output)}: {error}")
-        yield False
 
 
 def _record(project: Project, written: set[Path]) -> None:

@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from .files import shown_path
 from .names import LOCK, RECORD
 
 WAIT_EVERY = 0.25  # seconds between two tries of a folder another build holds, for a build that waits
+BUSY = "another build is writing to this folder; run again when it ends"
 
 
 class OutputBusyError(Exception):
@@ -75,3 +77,18 @@ def output_lock(output: Path, *, waiting: Callable[[], None] | None = None) -> I
             with suppress(OSError):
                 (output / LOCK).unlink()
                 output.rmdir()
+
+
+@contextmanager
+def holding(output: Path, say: Callable[[str], None]) -> Iterator[bool]:
+    """Hold the output folder while a command writes into it (a release, a review, an announcement, kits); yield
+    False, after saying why in one line, when it cannot: another build holds it, or it is no folder to write to."""
+    try:
+        with output_lock(output):
+            yield True
+    except OutputBusyError:
+        say(f"{shown_path(output)}: {BUSY}")
+        yield False
+    except OutputUnusableError as error:
+        say(f"{shown_path(output)}: {error}")
+        yield False

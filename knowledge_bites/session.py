@@ -109,7 +109,7 @@ def _build(
             project, options, reporter, workers=workers, record=None, stamp=stamp, started=started, saved=saved
         )
 
-    from .lock import OutputBusyError, OutputUnusableError, output_lock
+    from .lock import BUSY, OutputBusyError, OutputUnusableError, output_lock
 
     def waiting() -> None:
         reporter.line(f"{shown_path(project.output)}: another build is writing to this folder; waiting for it to end")
@@ -128,7 +128,7 @@ def _build(
                 project, options, reporter, workers=workers, record=record, stamp=stamp, started=started, saved=saved
             )
     except OutputBusyError:
-        busy = f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends"
+        busy = f"{shown_path(project.output)}: {BUSY}"
         reporter.line(busy)
         return Outcome(EXIT_USAGE, stopped=[busy])
     except OutputUnusableError as error:

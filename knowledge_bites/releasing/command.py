@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..files import shown_path
-from ..lock import OutputBusyError, OutputUnusableError, output_lock
+from ..lock import holding
 from ..record import Record
 from ..session import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Reporter
 from .edition import find
@@ -35,17 +35,12 @@ def review(where: Where, reporter: Reporter, *, against: str | None, strict: boo
         for problem in error.problems:
             reporter.line(str(problem.shown_from(Path.cwd())))
         return EXIT_USAGE
-    try:
-        with output_lock(project.output):
-            record = Record.load(project.output)
-            result = compare(project.output, release, record, series)
-            page = write_page(project.output, result, record)
-    except OutputBusyError:
-        reporter.line(f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends")
-        return EXIT_USAGE
-    except OutputUnusableError as error:
-        reporter.line(f"{shown_path(project.output)}: {error}")
-        return EXIT_USAGE
+    with holding(project.output, reporter.line) as held:
+        if not held:
+            return EXIT_USAGE
+        record = Record.load(project.output)
+        result = compare(project.output, release, record, series)
+        page = write_page(project.output, result, record)
     reporter.line(result.summary())
     for sheet in result.having(CHANGED):
         for part in sheet.parts:

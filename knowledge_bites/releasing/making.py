@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..files import shown_path
-from ..lock import OutputBusyError, OutputUnusableError, output_lock
+from ..lock import holding
 from ..names import RELEASES, TEMPORARY_PREFIX, SourceName
 from ..printing.pictures import page_pictures, thumbnails
 from ..project import Project
@@ -53,21 +53,17 @@ def release(where: Where, reporter: Reporter, *, name: str | None) -> int:
     if loaded is None:
         return EXIT_USAGE
     series, languages = loaded
-    try:
-        with output_lock(project.output):
-            record = Record.load(project.output)
-            refused = refusals(project, series, languages, record)
-            if refused:
-                for line in refused:
-                    reporter.line(line)
-                reporter.line(f"release: refused ({len(refused)} to fix above); no release was made")
-                return EXIT_FAILED
-            return _release(where, reporter, series, languages, record, name)
-    except OutputBusyError:
-        reporter.line(f"{shown_path(project.output)}: another build is writing to this folder; run again when it ends")
-    except OutputUnusableError as error:
-        reporter.line(f"{shown_path(project.output)}: {error}")
-    return EXIT_USAGE
+    with holding(project.output, reporter.line) as held:
+        if not held:
+            return EXIT_USAGE
+        record = Record.load(project.output)
+        refused = refusals(project, series, languages, record)
+        if refused:
+            for line in refused:
+                reporter.line(line)
+            reporter.line(f"release: refused ({len(refused)} to fix above); no release was made")
+            return EXIT_FAILED
+        return _release(where, reporter, series, languages, record, name)
 
 
 def _release(

@@ -26,7 +26,16 @@ from .sheet import Sheet
 from .versions import FIELD, VERSIONS, TranslationCommandError, old_texts, what_changed
 from .yamltext import YamlError
 
-__all__ = ["FIELD", "LanguageProgress", "TranslationCommandError", "TranslationState", "Translations", "track"]
+__all__ = [
+    "FIELD",
+    "LanguageProgress",
+    "TranslationCommandError",
+    "TranslationState",
+    "Translations",
+    "read_for_command",
+    "to_translate",
+    "track",
+]
 
 Status = Literal["up to date", "out of date", "missing", "unreadable"]
 STATUSES: tuple[Status, ...] = ("up to date", "out of date", "missing", "unreadable")  # LanguageProgress's order
@@ -309,3 +318,23 @@ def missing_version(source: Path, lang: str, twin: Path) -> Problem:
     return Problem(
         source, None, None, f"no '{lang}' version ({twin.name}); the other languages are still built", "warning"
     )
+
+
+def to_translate(translations: Translations, number: int, lang: str) -> TranslationState:
+    """Return the state of practice `number`'s translation into `lang`, for a command that works on it (mark, start,
+    export); raise TranslationCommandError, with what to do, when there is no such translation to work on."""
+    if lang == translations.reference:
+        raise TranslationCommandError(f"'{lang}' is the reference language: its files translate no other file")
+    state = translations.state(number, lang)
+    if state is None:
+        raise TranslationCommandError(f"no practice #{number} in the '{translations.reference}' files to translate")
+    return state
+
+
+def read_for_command(path: Path) -> bytes:
+    """Return a source's bytes for a translation command; raise TranslationCommandError, in one line, when it cannot
+    be read."""
+    try:
+        return read_source(path)
+    except (OSError, YamlError) as error:
+        raise TranslationCommandError(f"{path.name}: {getattr(error, 'message', None) or error}") from None

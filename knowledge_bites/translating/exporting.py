@@ -16,7 +16,13 @@ from babel import Locale
 
 from ..files import shown_path, write_atomically
 from ..sources.frontmatter import decode, read_source, split_front_matter
-from ..sources.translations import TranslationCommandError, Translations, TranslationState
+from ..sources.translations import (
+    TranslationCommandError,
+    Translations,
+    TranslationState,
+    read_for_command,
+    to_translate,
+)
 from ..sources.versions import FIELD, keep_text, old_texts, version_of
 from ..sources.yamltext import YamlError, parse_yaml
 from . import matching
@@ -55,7 +61,7 @@ def export(
 ) -> Exported:
     """Write the kit of one practice into one language; raise TranslationCommandError when it cannot be made."""
     state = _state(translations, number, lang)
-    raw = _read(state.reference)
+    raw = read_for_command(state.reference)
     version = version_of(raw)
     current = _practice(raw, state.reference, content)
     entries: list[Entry]
@@ -87,7 +93,7 @@ def _against_translation(
     current: Practice, version: str, state: TranslationState, content: Path
 ) -> tuple[list[Entry], tuple[str, ...]]:
     """Pre-fill the units unchanged since the version the translation follows; give the rest its earlier text."""
-    translation = _practice(_read(state.source), state.source, content)
+    translation = _practice(read_for_command(state.source), state.source, content)
     follows = translation.front.get(FIELD)
     then: Practice | None = None
     if follows == version:
@@ -133,21 +139,10 @@ def _reference_only(unit, translated, source, why: str = "") -> Entry:
 
 
 def _state(translations: Translations, number: int, lang: str) -> TranslationState:
-    if lang == translations.reference:
-        raise TranslationCommandError(f"'{lang}' is the reference language: it is translated from, not into")
-    state = translations.state(number, lang)
-    if state is None:
-        raise TranslationCommandError(f"no practice #{number} in the '{translations.reference}' files to translate")
+    state = to_translate(translations, number, lang)
     if state.status == "unreadable":
         raise TranslationCommandError(f"{state.source.name} cannot be read: python build.py --check says why")
     return state
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return read_source(path)
-    except (OSError, YamlError) as error:
-        raise TranslationCommandError(f"{path.name}: {getattr(error, 'message', None) or error}") from None
 
 
 def _practice(raw: bytes, source: Path, content: Path) -> Practice:
