@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class Server:
     project: Path
     lines: list[str] = field(default_factory=list)
     url: str = ""
+    status: int | None = None  # its exit status, once it has ended
 
     def read(self) -> None:
         assert self.process.stdout is not None
@@ -77,9 +79,10 @@ def children_of(project: Path) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[Server]:
-    project = copy_project(tmp_path_factory.mktemp("preview") / "project", PRACTICES)
+@contextmanager
+def serving(project: Path) -> Iterator[Server]:
+    """Run `serve` on a project until the block ends, then stop it with SIGTERM (as a system stopping the service
+    does; Ctrl-C takes the same path) and give it a moment to end its workers. Its exit status is `status`."""
     code = (
         "import sys; from pathlib import Path; from knowledge_bites.cli import main;"
         f"sys.exit(main(['serve', '--port', '0', '--jobs', '2'], root=Path({str(project)!r})))"
@@ -94,14 +97,21 @@ def server(tmp_path_factory) -> Iterator[Server]:
         running.wait_for_line(r"^watching ")
         yield running
     finally:
-        process.send_signal(signal.SIGTERM)  # as a system stopping the service does; Ctrl-C takes the same path
-        status = process.wait(timeout=60)
+        process.send_signal(signal.SIGTERM)
+        running.status = process.wait(timeout=60)
+        deadline = time.monotonic() + 10
+        while children_of(project) and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    project = copy_project(tmp_path_factory.mktemp("preview") / "project", PRACTICES)
+    with serving(project) as running:
+        yield running
     # It stops promptly and cleanly, as a build does, and leaves no worker behind.
-    assert status == 128 + signal.SIGTERM, "\n".join(running.lines[-5:])
+    assert running.status == 128 + signal.SIGTERM, "\n".join(running.lines[-5:])
     assert running.lines[-1].startswith("interrupted by SIGTERM: "), "\n".join(running.lines[-5:])
-    deadline = time.monotonic() + 10
-    while children_of(project) and time.monotonic() < deadline:
-        time.sleep(0.1)
     assert children_of(project) == []
 
 

@@ -8,11 +8,6 @@ in three, practice 3 in two (the translations are started from the English text,
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +15,7 @@ import pytest
 import yaml
 
 from .conftest import copy_project, run_build
-from .test_preview_browser import CHROMIUM, PICTURES_LOADED, Server, browser, children_of, settled, until
+from .test_preview_browser import CHROMIUM, PICTURES_LOADED, Server, browser, serving, settled, until
 
 __all__ = ["browser"]  # the browser of test_preview_browser.py, one per module
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")
@@ -57,25 +52,8 @@ def five_languages(project: Path) -> None:
 def server(tmp_path_factory) -> Iterator[Server]:
     project = copy_project(tmp_path_factory.mktemp("languages") / "project", PRACTICES)
     five_languages(project)
-    code = (
-        "import sys; from pathlib import Path; from knowledge_bites.cli import main;"
-        f"sys.exit(main(['serve', '--port', '0', '--jobs', '2'], root=Path({str(project)!r})))"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=project
-    )
-    running = Server(process, project)
-    threading.Thread(target=running.read, daemon=True).start()
-    try:
-        running.url = running.wait_for_line(r"preview at (http://127\.0\.0\.1:\d+)/")[1]
-        running.wait_for_line(r"^watching ")
+    with serving(project) as running:
         yield running
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-    deadline = time.monotonic() + 10
-    while children_of(project) and time.monotonic() < deadline:
-        time.sleep(0.1)
 
 
 # Every box a tile shows, and the tile's own; then each pair that overlaps, and each box that leaves its tile.
