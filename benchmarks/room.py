@@ -4,9 +4,10 @@
 
 For every shipped sheet (every language), and for practice #4 with a photo, it adds words to the end of the
 sheet's text until the sheet no longer fits its two pages, as a writer would, and finds the most words it still
-takes (the true room, to a few words: by bisection). The words added are the sheet's own, so that they are as long
-as the language's words. It prints, per sheet, the room the build says, the true room and the error; the room
-figure should be within 15 % of the true room, and never above it by more than a line of text.
+takes (the true room, to a few words). The words added are the sheet's own, in paragraphs as long as its own on
+average, so that they are as long as the language's words and break into lines as the writer's do. It prints,
+per sheet, the room the build says, the true room and the error; the room figure should be within 15 % of the
+true room, and never above it by more than a line of text.
 Everything happens in a temporary folder; the repository is only read.
 """
 
@@ -31,7 +32,7 @@ from knowledge_bites.project import Project  # noqa: E402
 from knowledge_bites.render.languages import Languages  # noqa: E402
 from knowledge_bites.sources import load_series  # noqa: E402
 
-PARAGRAPH = 40  # words in each paragraph added
+PARAGRAPH = 40  # words in each paragraph added when the sheet has no paragraph of its own to measure
 PRECISION = 4  # words: the bisection stops when the true room is known this closely
 LINE_WORDS = 8  # about the words of one line of a column, the slack the figure may be above the true room
 
@@ -59,53 +60,78 @@ class Sheets:
         self.project = Project.at(ROOT, content, content.parent / "out")
         self.printer = Printer(self.project.styles, self.project.asset_roots)
 
-    def assess(self, key: str):
-        """Return the page count and the contract's word on one sheet, as the content folder is now."""
+    def lay_out(self, key: str):
+        """Return the print job of one sheet, as the content folder is now, and its layout as the build makes it."""
         series = load_series(self.content)
         languages = Languages.compile(series.settings, self.project.locales)
         sheet = next(s for s in series.sheets if s.key == key)
         job = preparer(self.project, series, languages, options=Options())(sheet)
-        layout = lay_out(self.printer, job, ROOT.as_uri() + "/")
+        return job, lay_out(self.printer, job, ROOT.as_uri() + "/")
+
+    def assess(self, key: str):
+        """Return the page count and the contract's word on one sheet, as the content folder is now."""
+        job, layout = self.lay_out(key)
         return len(layout.document.pages), assess(self.printer, job, layout, ROOT.as_uri() + "/")
 
     def source(self, key: str) -> Path:
         return self.content / "practices" / f"{key}.md"
 
 
-def own_words(text: str) -> list[str]:
-    """Return the words of a source's text, its paragraphs only (no headings, lists' marks, tables or images)."""
+def own_paragraphs(text: str) -> list[list[str]]:
+    """Return the words of each paragraph of a source's text (no headings, lists, tables, images or quotes)."""
     body = text.split("\n---\n", 1)[1]
-    lines = [line for line in body.splitlines() if line.strip() and not line.lstrip().startswith(("#", "|", "!", ">"))]
-    words = [w for w in " ".join(lines).split() if re.search(r"\w", w) and not w.startswith(("-", "*", "["))]
-    return [w.strip("*_") for w in words] or ["word"]
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", body):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines or lines[0].startswith(("#", "|", "!", ">", "<")) or re.match(r"([-*+]|\d+[.)]) ", lines[0]):
+            continue
+        words = [w.strip("*_[]") for w in " ".join(lines).split() if re.search(r"\w", w)]
+        if words:
+            paragraphs.append(words)
+    return paragraphs
 
 
-def with_more_words(text: str, count: int, words: list[str]) -> str:
-    """Return the source with `count` of its own words added at the end of its text, in paragraphs."""
+def own_words(text: str) -> list[str]:
+    """Return the words of a source's paragraphs, in order."""
+    return [word for paragraph in own_paragraphs(text) for word in paragraph] or ["word"]
+
+
+def paragraph_length(text: str) -> int:
+    """Return how many words a paragraph of the source has, on average: a writer adds paragraphs like their own."""
+    paragraphs = own_paragraphs(text)
+    return round(statistics.mean(len(p) for p in paragraphs)) if paragraphs else PARAGRAPH
+
+
+def with_more_words(text: str, count: int, words: list[str], length: int = PARAGRAPH) -> str:
+    """Return the source with `count` of its own words added at the end of its text, in paragraphs of `length`."""
     if count <= 0:
         return text
     taken = [words[i % len(words)] for i in range(count)]
-    paragraphs = [" ".join(taken[i : i + PARAGRAPH]) for i in range(0, count, PARAGRAPH)]
+    paragraphs = [" ".join(taken[i : i + length]) for i in range(0, count, length)]
     return text.rstrip("\n") + "\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
 def true_room(sheets: Sheets, key: str) -> Measured:
-    """Find the most words the end of a sheet's text still takes, and what the build says of its room."""
+    """Find the most words the end of a sheet's text still takes, and what the build says of its room.
+
+    The words are added a paragraph at a time up to the first paragraph that does not fit, then word by word within
+    it (by bisection): the layout is not monotonic (one more line can move both columns' balance by several lines),
+    so the first overrun a writer adding text meets is the true room, not any overrun found by bisection."""
     source = sheets.source(key)
     original = source.read_text(encoding="utf-8")
-    words = own_words(original)
+    words, length = own_words(original), paragraph_length(original)
     _, assessment = sheets.assess(key)
     said = assessment.fit.room if assessment.fit else 0
 
     def fits(count: int) -> bool:
-        source.write_text(with_more_words(original, count, words), encoding="utf-8")
+        source.write_text(with_more_words(original, count, words, length), encoding="utf-8")
         pages, assessment = sheets.assess(key)
         return pages == 2 and assessment.fit is not None and assessment.fit.fits
 
     try:
-        low, high = 0, max(said, 20)
-        while fits(high):  # past the true room first
-            low, high = high, int(high * 1.4) + PARAGRAPH
+        low, high = 0, length
+        while fits(high):  # a paragraph at a time, as a writer adds them, to the first that does not fit
+            low, high = high, high + length
         while high - low > PRECISION:
             middle = (low + high) // 2
             low, high = (middle, high) if fits(middle) else (low, middle)
