@@ -7,8 +7,10 @@ far it runs over, which sections spilled and how many words to cut.
 
 Room and overrun are measured, not guessed: a sheet that runs over is laid out once more with a page 2 tall
 enough to hold everything, and the text's own density (words per millimetre of column, headings and spacing
-included) turns millimetres into words. The room left is counted in the words of its paragraphs (what a writer
-adds is more text, not more headings), less the share that breaking text into columns and pages takes.
+included) turns millimetres into words. The room left is counted in paragraphs like the sheet's own (what a writer
+adds is more text, not more headings): on page 2, by replaying the balancing of its columns with them
+(printing/columns.py); for a text that ends on page 1, from the space left, less the share that breaking text into
+columns and pages takes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 from ..locations import Section
 from ..problems import Problem
 from .balance import body_lines, closing_alone, element_box, photo_height_for_text
+from .columns import flow_of, paragraph_shape
 from .design import CLOSING_IDS, CLOSING_NAMES, PAGE_COUNT, columns, tall_page_2
 from .edges import PX_PER_MM, describe_off_page, off_page
 from .engine import import_weasyprint, page_box
@@ -39,10 +42,10 @@ if TYPE_CHECKING:
 # kept only if the text ends on page 1, where the full form would have given way to it anyway. (The shipped short
 # texts have about 180-220 words; the others, 400 and more.)
 SHORT_FIRST_WORDS = 300
-# Of the column left free, the share more text can fill: each paragraph added ends in a short line and keeps its
-# space below; the columns balance only to a line or two; and the closing block moves to the next page whole, a line
-# before the bottom is reached. Measured on every shipped sheet, in every language (benchmarks/room.py): with this
-# share the room said is within 15 % of the words most sheets really still take (17 of 23), and rarely above them.
+# When the text ends on page 1: of the column left free on page 1 and under the closing block on page 2, the share
+# more text can fill (the page break, and the closing block moving whole, lose a line or two of each column).
+# Measured on every shipped short sheet, in every language, and with a photo (benchmarks/room.py): the room said is
+# 3-13 % below the words the sheet really still takes. (When the text runs on to page 2, see printing/columns.py.)
 FILLABLE = 0.85
 # The closing block alone, set as it is after text: what it takes of page 2 once more text pushes it there.
 CLOSING_ALONE = "body > :not(.closing) { display: none !important; }"
@@ -98,8 +101,7 @@ def assess(printer: Printer, job: PrintJob, layout: Layout, base_url: str) -> As
     elif dropped := missing_ids(document, [s.id for s in job.sections] + list(CLOSING_IDS)):
         problems.append(Problem(job.source, None, None, f"the layout dropped content ({', '.join(dropped)})"))
     else:
-        words_per_mm = paragraph_density(document) or density(document, job)
-        fit = Fit(_words(room(printer, job, layout, base_url) * FILLABLE, words_per_mm))
+        fit = Fit(room(printer, job, layout, base_url))
     for item in off_page(document):  # nothing may run off the page or out of its column
         line, name = job.locator.find(item.text)
         problems.append(Problem(job.source, line, name, describe_off_page(item)))
@@ -134,29 +136,36 @@ def paragraph_density(document: Document) -> float:
     return words / used if used > 0 and words > 0 else 0.0
 
 
-def room(printer: Printer, job: PrintJob, layout: Layout, base_url: str) -> float:
-    """Return the millimetres of column left for more body text: below everything on page 2 (the width of both
-    columns), when the text runs on to page 2.
+def room(printer: Printer, job: PrintJob, layout: Layout, base_url: str) -> int:
+    """Return how many more words of paragraphs like the sheet's own its two pages take.
+
+    When the text runs on to page 2, more text lengthens the balanced columns above the closing block until that
+    block no longer fits below them: the balancing is replayed on the lines already laid out (printing/columns.py).
 
     When it ends on page 1, page 2 is the closing block's own, spread over the page and set larger. More text
     would fill page 1, then run on to page 2 and push the closing block, set as it is after text, down the page:
     the room is what page 1 has left below the text, and what that closing block leaves of page 2, measured on
-    the closing block laid out alone (a fraction of a sheet's layout).
-
-    Either way, a column that ends higher than the other (a heading kept with its text, a list kept whole) has
-    room below it that more text fills first: it counts too."""
+    the closing block laid out alone (a fraction of a sheet's layout). A column that ends higher than the other
+    (a heading kept with its text, a list kept whole) has room below it that more text fills first: it counts
+    too."""
     document = layout.document
-    first = document.pages[0]
+    first, last = document.pages[0], document.pages[PAGE_COUNT - 1]
+    bodies = [body for page in document.pages if (body := element_box(page, "main")) is not None]
+    shape = paragraph_shape(bodies)
+    if _body_columns(document, page=PAGE_COUNT - 1) and shape is not None:
+        main, closing = element_box(last, "main"), element_box(last, "footer")
+        return flow_of(main, page_box(last), closing.margin_height() if closing is not None else 0.0, shape).room()
     body = element_box(first, "main")
     count = columns(body) if body is not None else 1
-    last = document.pages[PAGE_COUNT - 1]
     if _body_columns(document, page=PAGE_COUNT - 1):
-        return _free_below(last) * count + _below_shorter_columns(element_box(last, "main"), count)
-    alone, _ = printer.layout(job.html, base_url, CLOSING_ALONE)
-    closing = element_box(alone.pages[0], "footer")
-    taken = closing.margin_height() if closing is not None else 0.0
-    free = max(page_box(alone.pages[0]).height - taken, 0.0) / PX_PER_MM
-    return (_free_below(first, inside=body) + free) * count + _below_shorter_columns(body, count)
+        free = _free_below(last) * count + _below_shorter_columns(element_box(last, "main"), count)
+    else:
+        alone, _ = printer.layout(job.html, base_url, CLOSING_ALONE)
+        closing = element_box(alone.pages[0], "footer")
+        taken = closing.margin_height() if closing is not None else 0.0
+        left = max(page_box(alone.pages[0]).height - taken, 0.0) / PX_PER_MM
+        free = (_free_below(first, inside=body) + left) * count + _below_shorter_columns(body, count)
+    return _words(free * FILLABLE, paragraph_density(document) or density(document, job))
 
 
 def _below_shorter_columns(body, count: int) -> float:
