@@ -22,7 +22,7 @@ from benchmarks.room import (
     with_more_words,
 )
 from knowledge_bites.printing.balance import body_lines, element_box
-from knowledge_bites.printing.columns import flow_of, paragraph_shape
+from knowledge_bites.printing.columns import MOST_WORDS, Flow, Item, Shape, flow_of, paragraph_shape
 from knowledge_bites.printing.engine import page_box
 
 from .conftest import ROOT
@@ -106,3 +106,12 @@ def test_the_replayed_balancing_follows_the_layout_as_text_is_added(sheets, adde
     assert len(layout.document.pages) == 2
     flow, laid_out = page_2_flow(layout.document)
     assert flow.height() == pytest.approx(laid_out, abs=0.2)
+
+
+def test_the_room_search_ends_whatever_the_page_leaves():
+    """A flow the model cannot fill (a page far taller than any sheet's) stops at a bound; an empty one has none."""
+    shape = Shape(paragraph_words=30, words_per_line=10.0, pitch=16.0, gap=7.5, kept=3)
+    line = Item(0.0, 16.0, element=object(), section=object())
+    endless = Flow([line], max_height=1e9, limit=1e9, shape=shape)
+    assert MOST_WORDS - shape.paragraph_words <= endless.room() <= MOST_WORDS + shape.paragraph_words
+    assert Flow([], max_height=1e9, limit=1e9, shape=shape).room() == 0

@@ -30,6 +30,7 @@ from weasyprint.formatting_structure.boxes import BlockBox, LineBox, ReplacedBox
 
 PX = 1.0  # WeasyPrint raises a column by at least a CSS pixel per try, and ignores what is missing below one
 EPSILON = 0.01  # px: rounding in the layout's own positions
+MOST_WORDS = 5000  # more than two pages ever hold: the search for the room stops there whatever the flow says
 
 
 @dataclass
@@ -74,10 +75,10 @@ class Flow:
         """Return how many more words of paragraphs at the end of the text keep the closing block on page 2: added a
         paragraph at a time, as a writer adds them, up to the first that does not fit, then word by word within it
         (one more line can raise both columns by several, so the first overrun is found, not any)."""
-        if not self._fits(0):
+        if not self.items or not self._fits(0):
             return 0
         low, high = 0, self.shape.paragraph_words
-        while self._fits(high):
+        while self._fits(high) and high < MOST_WORDS:
             low, high = high, high + self.shape.paragraph_words
         while high - low > 1:
             middle = (low + high) // 2
