@@ -150,14 +150,14 @@ def room(printer: Printer, job: PrintJob, layout: Layout, base_url: str) -> int:
     too."""
     document = layout.document
     first, last = document.pages[0], document.pages[PAGE_COUNT - 1]
+    runs_on = bool(_body_columns(document, page=PAGE_COUNT - 1))
     bodies = [body for page in document.pages if (body := element_box(page, "main")) is not None]
-    shape = paragraph_shape(bodies)
-    if _body_columns(document, page=PAGE_COUNT - 1) and shape is not None:
+    if runs_on and (shape := paragraph_shape(bodies)) is not None:
         main, closing = element_box(last, "main"), element_box(last, "footer")
         return flow_of(main, page_box(last), closing.margin_height() if closing is not None else 0.0, shape).room()
     body = element_box(first, "main")
     count = columns(body) if body is not None else 1
-    if _body_columns(document, page=PAGE_COUNT - 1):
+    if runs_on:  # a page 2 of lists and headings, with no paragraph to take the shape of: its blank counts
         free = _free_below(last) * count + _below_shorter_columns(element_box(last, "main"), count)
     else:
         alone, _ = printer.layout(job.html, base_url, CLOSING_ALONE)
