@@ -112,20 +112,21 @@ class Relay(Reporter):
         self.terminal.printing(keys, saved)
         self.hub.change(_telling_state(lambda view: view.printing(keys, saved)))
 
+    # The view is told before the terminal: once a line says a sheet or the build is done, the page says so too.
     def finished(self, result: SheetResult) -> None:
-        self.terminal.finished(result)
         self._sheet(result)
+        self.terminal.finished(result)
 
     def result(self, result: SheetResult) -> None:
-        self.terminal.result(result)
         self._sheet(result)
+        self.terminal.result(result)
 
     def stop(self) -> None:
         self.terminal.stop()
 
     def end(self, outcome: Outcome) -> None:
-        self.terminal.end(outcome)
         self.hub.change(_telling_state(lambda view: view.end(outcome)))
+        self.terminal.end(outcome)
 
     def _sheet(self, result: SheetResult) -> None:
         def change(view: View) -> dict[str, Any] | None:
