@@ -67,3 +67,26 @@ def test_a_sheet_has_the_pages_the_short_closing_block_is_sized_for():
     short = declarations("body.short .closing")
     assert short["break-before"] == "page" and short["min-height"] == "264mm"  # 297 - 14 - 17 - 2
     assert len(laid_out().pages) == design.PAGE_COUNT
+
+
+def test_the_closing_block_laid_out_alone_is_the_same_without_the_rest_of_the_sheet():
+    """The room on a short sheet is measured on its closing block laid out alone: the HTML cut to that block gives
+    exactly the block the whole HTML gives with the rest hidden."""
+    from knowledge_bites.printing.contract import CLOSING_ALONE
+
+    template = (ROOT / "templates" / "sheet.html").read_text(encoding="utf-8")
+    assert template.count(design.CLOSING_START) == 1
+    series = load_series(ROOT / "content")
+    project = Project.at(ROOT, output=ROOT / "unused")
+    prepare = preparer(project, series, compiled_languages(series), options=Options())
+    printer = Printer(project.styles, project.asset_roots)
+    for key in ("03-entrepreneurship-burkina-faso.es", "09-smes-iraq.ar"):
+        html = prepare(next(s for s in series.sheets if s.key == key)).html
+        cut = design.closing_block_only(html)
+        assert "<main" not in cut and "masthead" not in cut and cut.endswith(html[html.index(design.CLOSING_START) :])
+        heights = []
+        for each in (html, cut):
+            document, _ = printer.layout(each, ROOT.as_uri() + "/", CLOSING_ALONE)
+            heights.append((len(document.pages), element_box(document.pages[0], "footer").margin_height()))
+        assert heights[0] == heights[1], key
+    assert design.closing_block_only("<p>not a sheet</p>") == "<p>not a sheet</p>"

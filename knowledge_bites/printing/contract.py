@@ -23,7 +23,7 @@ from ..locations import Section
 from ..problems import Problem
 from .balance import body_lines, closing_alone, element_box, photo_height_for_text
 from .columns import flow_of, paragraph_shape
-from .design import CLOSING_IDS, CLOSING_NAMES, PAGE_COUNT, columns, tall_page_2
+from .design import CLOSING_IDS, CLOSING_NAMES, PAGE_COUNT, closing_block_only, columns, tall_page_2
 from .edges import PX_PER_MM, describe_off_page, off_page
 from .engine import import_weasyprint, page_box
 
@@ -160,7 +160,7 @@ def room(printer: Printer, job: PrintJob, layout: Layout, base_url: str) -> int:
     if runs_on:  # a page 2 of lists and headings, with no paragraph to take the shape of: its blank counts
         free = _free_below(last) * count + _below_shorter_columns(element_box(last, "main"), count)
     else:
-        alone, _ = printer.layout(job.html, base_url, CLOSING_ALONE)
+        alone, _ = printer.layout(closing_block_only(job.html), base_url, CLOSING_ALONE)
         closing = element_box(alone.pages[0], "footer")
         taken = closing.margin_height() if closing is not None else 0.0
         left = max(page_box(alone.pages[0]).height - taken, 0.0) / PX_PER_MM

@@ -23,6 +23,8 @@ CLOSING_NAMES = {
     "closing-others": "the list of other practices",
     "closing-fineprint": "the funding statement and disclaimer",
 }
+# Where the closing block starts in a sheet's HTML (templates/sheet.html): laid out alone, it needs nothing before it.
+CLOSING_START = '<footer class="closing">'
 TALL_PAGE_MM = 5000  # a page 2 tall enough for any sheet the build accepts, to measure how far one runs over
 
 
@@ -41,3 +43,13 @@ def tall_page_2(document: Any) -> str:
     """Return the style that makes page 2 and after as wide as the sheet's page 1 and tall enough for anything."""
     width = round(document.pages[0].width / PX_PER_MM, 3)
     return f"@page :nth(n+2) {{ size: {width:g}mm {TALL_PAGE_MM}mm; }}"
+
+
+def closing_block_only(html: str) -> str:
+    """Return a sheet's HTML with nothing in its body before the closing block, to lay that block out alone: the
+    same block at the same size, without styling the rest only to hide it (a third of the work)."""
+    body = html.find("<body")
+    start = html.find(CLOSING_START)
+    if body < 0 or start < body:
+        return html  # not the shape the template gives: laid out whole, the rest hidden by the style
+    return html[: html.index(">", body) + 1] + html[start:]
