@@ -23,7 +23,7 @@ preview: $(VENV)/.installed
 
 test: $(VENV)/.installed-test system-test
 	$(VENV)/bin/ruff check knowledge_bites tests benchmarks build.py
-	$(PY) -m pytest -n auto --dist loadgroup
+	$(PY) -m pytest -n auto --dist loadgroup --no-loadscope-reorder
 
 # Refresh the golden page images in tests/visual/ after an intended change of layout or style: builds the
 # shipped series, rasterises the chosen pages, writes them and removes goldens no test uses. Look, then commit.

@@ -51,8 +51,11 @@ atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="knowledge-bites-cache-")
 atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
-# Tests that share a costly set-up held in memory run in one test process (`make test` distributes by these
-# groups): every sheet laid out once, and one preview server with one browser.
+# How `make test` shares the cores (pytest-xdist, `--dist loadgroup`). Tests that share a costly set-up run in one
+# test process, so that it is made once: those that share one held in memory (every sheet laid out once, one
+# preview server with one browser), and those of a module with a fixture for the whole module (a project built
+# once for its tests). The modules marked `waits` (writers' pauses longer than the time limit) start first, so that
+# the other tests use the cores while they wait rather than after.
 SHARED_IN_MEMORY = {"shipped_layouts": "shipped-layouts", "server": "preview-browser", "browser": "preview-browser"}
 
 
@@ -60,10 +63,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not config.pluginmanager.hasplugin("xdist"):  # run in one process (-p no:xdist): nothing to group
         return
     for item in items:
-        for fixture in getattr(item, "fixturenames", ()):
-            if fixture in SHARED_IN_MEMORY:
-                item.add_marker(pytest.mark.xdist_group(SHARED_IN_MEMORY[fixture]))
-                break
+        if (group := _shared_set_up(item)) is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: item.get_closest_marker("waits") is None)  # stable: the rest keep their order
+
+
+def _shared_set_up(item: pytest.Item) -> str | None:
+    """Return the group of tests whose set-up this one shares, or None if it has none of its own."""
+    names = getattr(item, "fixturenames", ())
+    for fixture in names:
+        if fixture in SHARED_IN_MEMORY:
+            return SHARED_IN_MEMORY[fixture]
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs if info is not None else {}
+    if any(d.scope == "module" for fixture in names for d in definitions.get(fixture, ())):
+        return item.module.__name__ if isinstance(item, pytest.Function) else None
+    return None
 
 
 GOOD_FRONT_MATTER = """\

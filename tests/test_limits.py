@@ -11,7 +11,14 @@ import pytest
 
 from knowledge_bites.limits import Limits
 
-from .conftest import ROOT, compiled_languages, practice, run_build, start_interruptible
+from .conftest import ROOT, compiled_languages, copy_project, practice, run_build, start_interruptible
+
+# Enough sheets that the build is still printing when the first is done: two workers, three sheets each.
+INTERRUPTED = [
+    "01-cash-for-work-guinea",
+    "02-employment-through-training-burkina-faso",
+    "03-entrepreneurship-burkina-faso",
+]
 
 
 def two_practices(scratch):
@@ -48,10 +55,10 @@ def test_a_worker_over_its_memory_limit_fails_its_sheet_and_the_build_goes_on(sc
 
 
 def test_interrupting_a_build_leaves_complete_pdfs_and_a_true_record(tmp_path):
-    output = tmp_path / "out"
-    build = start_interruptible(
-        [sys.executable, str(ROOT / "build.py"), "--output", str(output), "--jobs", "2"], cwd=tmp_path
-    )
+    project = copy_project(tmp_path / "project", INTERRUPTED)
+    content, output = project / "content", tmp_path / "out"
+    folders = ["--content", str(content), "--output", str(output), "--jobs", "2"]
+    build = start_interruptible([sys.executable, str(ROOT / "build.py"), *folders], cwd=tmp_path)
     assert build.stdout is not None
     for line in build.stdout:
         if line.startswith("built "):
@@ -62,13 +69,13 @@ def test_interrupting_a_build_leaves_complete_pdfs_and_a_true_record(tmp_path):
     assert "interrupted: the PDFs already written are complete and recorded; no partial file is left" in rest
     assert not [p for p in output.rglob("*") if p.name.endswith(".tmp")]
     record = json.loads((output / "build-record.json").read_text(encoding="utf-8"))
-    sources = len(list((ROOT / "content" / "practices").glob("*.md")))
+    sources = len(list((content / "practices").glob("*.md")))
     assert 1 <= len(record["sheets"]) < sources
     assert record["clean"] is False
     for sheet in record["sheets"].values():
         assert hashlib.sha256((output / sheet["pdf"]).read_bytes()).hexdigest() == sheet["sha256"]
     # The next build finishes the job.
-    status, log = run_build(ROOT, "--output", str(output), "--jobs", "2")
+    status, log = run_build(ROOT, *folders)
     assert status == 0, log
     assert len(list(output.glob("*/*.pdf"))) == sources
 

@@ -17,7 +17,10 @@ from knowledge_bites.lock import output_lock
 from .conftest import ROOT, copy_project, only_languages
 from .running import Command, run_command
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux: worker processes, signals")
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux: worker processes, signals"),
+    pytest.mark.waits,
+]
 
 PRACTICES = ["03-entrepreneurship-burkina-faso", "05-dialogue-with-government-cameroon"]
 TIME_LIMIT = 5.0  # seconds: the deadline the build keeps for a worker is 5 s past it
