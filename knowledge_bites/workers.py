@@ -160,6 +160,7 @@ class Workers:
         self.left = 0  # sheets the current set of workers may still print
         self.started: SimpleQueue | None = None
         self.tickets = itertools.count(1)  # each sheet handed to a worker gets a number of its own
+        self.printed: set[int] = set()  # the workers of the current pool that have started a sheet: they are ready
 
     def __enter__(self) -> Workers:
         return self
@@ -174,6 +175,7 @@ class Workers:
             warm_up()
             context = _context()
             self.started = context.SimpleQueue()
+            self.printed = set()
             self.pool = ProcessPoolExecutor(
                 self.size,
                 mp_context=context,
@@ -185,8 +187,12 @@ class Workers:
 
     def rehearse(self, job: PrintJob) -> None:
         """Have each worker lay out and draw a sheet without writing it, so that the next build finds them with
-        fonts loaded, the stylesheet parsed and hyphenation read. Waits at most the time limit of one sheet."""
+        fonts loaded, the stylesheet parsed and hyphenation read. Waits at most the time limit of one sheet.
+        Nothing is done when every worker has printed a sheet already (the build before did it)."""
+        self.started_since()
         pool, _ = self.get()
+        if len(self.printed & set(_worker_pids(pool))) >= self.size:
+            return
         wait([pool.submit(_rehearse, job) for _ in range(self.size)], timeout=self.limits.time_limit)
 
     def started_since(self) -> list[tuple[int, int, float]]:
@@ -194,6 +200,7 @@ class Workers:
         told = []
         while self.started is not None and not self.started.empty():
             told.append(self.started.get())
+        self.printed.update(pid for _, pid, _ in told)
         return told
 
     def stop(self, pid: int) -> None:

@@ -265,6 +265,36 @@ def test_workers_kept_between_builds_print_with_the_styles_of_each_build(tmp_pat
     assert (fresh.output / "en" / pdf.name).read_bytes() == after
 
 
+def test_before_watching_only_workers_that_have_printed_nothing_rehearse_a_sheet(tmp_path):
+    """--watch and the preview have each worker print a sheet for practice before they say they are watching, so
+    that the first save is fast; workers that printed a sheet in the first build are ready already."""
+    from knowledge_bites.pipeline import Options, preparer
+    from knowledge_bites.pipeline import build as build_sheets
+    from knowledge_bites.project import Project
+    from knowledge_bites.sources import load_series
+    from knowledge_bites.workers import Workers
+
+    project = Project.at(make_project(tmp_path / "watched"))
+    series = load_series(project.content)
+    languages = compiled_languages(series)
+    rehearsed: list[int] = []
+
+    def rehearsals(workers: Workers) -> int:
+        pool, _ = workers.get()
+        submit = pool.submit
+        pool.submit = lambda task, *args: rehearsed.append(1) or submit(task, *args)  # type: ignore[method-assign]
+        rehearsed.clear()
+        workers.rehearse(preparer(project, series, languages, options=Options())(series.sheets[0]))
+        pool.submit = submit  # type: ignore[method-assign]
+        return len(rehearsed)
+
+    for languages_built, expected in ((("en",), 2), ((), 0)):  # one sheet printed: both rehearse; two: neither
+        options = Options(only=(1,), languages=languages_built, limits=Limits(jobs=2), force=True)
+        with Workers(project, options.limits) as workers:
+            assert build_sheets(project, series, languages, options=options, workers=workers).ok
+            assert rehearsals(workers) == expected, languages_built
+
+
 def test_a_source_that_fails_to_load_changes_no_other_output(tmp_path):
     """A misspelt field in one file: the other sheets keep listing that practice as it last built, and are not
     rebuilt; its last good PDF stays in place, in the bundle and the manifest; its twin is not warned about; and
