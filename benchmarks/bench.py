@@ -10,6 +10,8 @@ series and for a synthetic series made from it (default 200 practices x 2 langua
   per sheet;
 - the same HTML printed by a plain single-process loop of weasyprint.HTML(...).write_pdf(), and the ratio
   (for the shipped series, three runs of each taken in turns: median times, and the median of the runs' ratios);
+- for the shipped series, the floor: that plain loop split over as many processes as the build has jobs, run at
+  once, and how far above it the build is;
 - a build with nothing to do, and rebuilds after editing one source (median of three, as `python build.py`,
   start-up included, and under `python build.py --watch`, from saving the file to the build's summary line);
 - under the live preview (`python build.py serve`), the time from saving one source to the open browser page
@@ -138,8 +140,8 @@ def cold_build(project: Project, jobs: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def plain_loop(project: Project, folder: Path) -> dict:
-    """Print the same HTML, sheet after sheet, with a bare weasyprint loop in a fresh process."""
+def plain_jobs(project: Project, folder: Path) -> list[tuple[str, str]]:
+    """Write the HTML of every sheet of a series as the build renders it; return (HTML file, PDF file) of each."""
     from knowledge_bites.render.sheet import Renderer
 
     series = load_series(project.content)
@@ -150,12 +152,35 @@ def plain_loop(project: Project, folder: Path) -> dict:
         html = folder / f"{sheet.key}.html"
         html.write_text(renderer.render(sheet, preview=True), encoding="utf-8")
         jobs.append((str(html), str(folder / f"{sheet.key}.pdf")))
+    return jobs
+
+
+def plain_loop(project: Project, folder: Path) -> dict:
+    """Print the same HTML, sheet after sheet, with a bare weasyprint loop in a fresh process."""
+    jobs = plain_jobs(project, folder)
     (folder / "jobs.json").write_text(json.dumps(jobs))
     out = subprocess.run(
         [sys.executable, "-c", PLAIN_LOOP, str(folder / "jobs.json")], capture_output=True, text=True, check=True
     )
     data = json.loads(out.stdout.strip().splitlines()[-1])
     return {"wall": data["wall"], "median": statistics.median(data["times"]), "sheets": len(jobs)}
+
+
+def plain_floor(project: Project, folder: Path, processes: int) -> float:
+    """Return the wall time of the plain loop split over `processes` fresh processes at once, the sheets dealt out
+    in turn: what printing the series costs on this machine's cores with nothing else done (the floor)."""
+    jobs = plain_jobs(project, folder)
+    shares = []
+    for index in range(processes):
+        shares.append(folder / f"share-{index}.json")
+        shares[-1].write_text(json.dumps(jobs[index::processes]))
+    started = time.perf_counter()
+    running = [
+        subprocess.Popen([sys.executable, "-c", PLAIN_LOOP, str(share)], stdout=subprocess.DEVNULL) for share in shares
+    ]
+    if any(process.wait() != 0 for process in running):
+        raise RuntimeError("a plain loop failed")
+    return time.perf_counter() - started
 
 
 def command(project: Project, *args: str) -> float:
@@ -356,17 +381,32 @@ def main() -> None:
         shipped_content = tmp_path / "shipped"
         shutil.copytree(ROOT / "content", shipped_content)
         shipped = Project.at(ROOT, shipped_content, tmp_path / "out-shipped")
-        # Taken in turns, build then plain loop, so that a slow spell of the machine weighs on both sides of a ratio.
-        pairs = [
-            (cold_build(shipped, args.jobs), plain_loop(shipped, tmp_path / f"plain-shipped-{run}"))
+        # Taken in turns, build, plain loop and the plain loop on every core, so that a slow spell of the machine
+        # weighs on every side of a ratio.
+        runs = [
+            (
+                cold_build(shipped, args.jobs),
+                plain_loop(shipped, tmp_path / f"plain-shipped-{run}"),
+                plain_floor(shipped, tmp_path / f"floor-shipped-{run}", args.jobs),
+            )
             for run in range(args.repeat)
         ]
-        ours, plain = _median_run([o for o, _ in pairs]), _median_run([p for _, p in pairs])
-        ratios = [o["wall"] / p["wall"] for o, p in pairs]
+        ours, plain = _median_run([o for o, _, _ in runs]), _median_run([p for _, p, _ in runs])
+        ratios = [o["wall"] / p["wall"] for o, p, _ in runs]
         show(f"Shipped series (median of {args.repeat} runs)", ours, plain, ratios)
+        floors = [f / p["wall"] for _, p, f in runs]
+        above = [o["wall"] / f for o, _, f in runs]
+        print(
+            f"  plain loop on {args.jobs} processes  {statistics.median(f for _, _, f in runs):7.2f} s   the floor:"
+            f" {statistics.median(floors):.2f} of the plain loop (each run's: {', '.join(f'{r:.2f}' for r in floors)})"
+        )
+        print(
+            f"  build / that floor         {statistics.median(above):7.2f}   (median of each run's:"
+            f" {', '.join(f'{r:.2f}' for r in above)})"
+        )
         if args.repeat > 1:
-            shown = "; ".join(f"{o['wall']:.2f} / {p['wall']:.2f}" for o, p in pairs)
-            print(f"  each run, build / plain    {shown} s")
+            shown = "; ".join(f"{o['wall']:.2f} / {p['wall']:.2f} / {f:.2f}" for o, p, f in runs)
+            print(f"  each run, build / plain / floor  {shown} s")
         times = rebuilds(shipped)
         print(f"  nothing to do              {times['noop']:7.2f} s   (python build.py, start-up included)")
         shown = ", ".join(f"{seconds:.2f}" for seconds in times["each"])
