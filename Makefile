@@ -21,9 +21,12 @@ build: $(VENV)/.installed
 preview: $(VENV)/.installed
 	$(PY) build.py serve
 
+# One test process more than the cores: many tests wait on a command or a browser, and the spare process uses the core.
+TEST_PROCESSES ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+
 test: $(VENV)/.installed-test system-test
 	$(VENV)/bin/ruff check knowledge_bites tests benchmarks build.py
-	$(PY) -m pytest -n auto --dist loadgroup --no-loadscope-reorder
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadgroup --no-loadscope-reorder
 
 # Refresh the golden page images in tests/visual/ after an intended change of layout or style: builds the
 # shipped series, rasterises the chosen pages, writes them and removes goldens no test uses. Look, then commit.

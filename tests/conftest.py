@@ -59,6 +59,7 @@ atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 SHARED_IN_MEMORY = {"shipped_layouts": "shipped-layouts", "server": "preview-browser", "browser": "preview-browser"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the groups from the marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.pluginmanager.hasplugin("xdist"):  # run in one process (-p no:xdist): nothing to group
         return
@@ -66,6 +67,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if (group := _shared_set_up(item)) is not None:
             item.add_marker(pytest.mark.xdist_group(group))
     items.sort(key=lambda item: item.get_closest_marker("waits") is None)  # stable: the rest keep their order
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop at once when pytest-xdist did not group the tests: nothing would fail, the suite would only take longer
+    (pytest 9.2's node ids end --dist loadgroup: pytest-xdist issue #1386)."""
+    if not session.config.getoption("loadgroup", False):
+        return
+    if any(item.get_closest_marker("xdist_group") and "@" not in item.nodeid for item in session.items):
+        raise pytest.UsageError("pytest-xdist does not group the tests with this pytest: install requirements.lock")
 
 
 def _shared_set_up(item: pytest.Item) -> str | None:
