@@ -161,7 +161,8 @@ def draw(pdf: bytes | Path, pdf_sha256: str, pictures: Iterable[Picture]) -> Non
                 for picture in group:
                     if picture.width not in encoded:
                         image = render_page(page, picture.width)
-                        palette = palette or palette_of(image)
+                        if palette is None:
+                            palette = palette_of(image)
                         encoded[picture.width] = encode_png(image, palette, pdf_sha256, picture.recipe)
                     write_atomically(picture.path, encoded[picture.width])
             finally:
