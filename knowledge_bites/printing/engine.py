@@ -1,5 +1,6 @@
 """WeasyPrint: the one version the code is tested with, imported without its slow search for native libraries,
-and the inner parts of its layout that the contract and the PDF profiles read.
+with its column layout changed to lay each page's columns out once less (multicolumn.py), and the inner parts of
+its layout that the contract and the PDF profiles read.
 
 The code reaches into WeasyPrint where it has no public interface (the page's box tree, a PDF's tags), so it
 runs only on a version it was tested with: `TESTED` lists them, and another installed version is refused with
@@ -58,11 +59,17 @@ def marked_boxes(stream: Any) -> dict[Any, Any]:
 
 
 def import_weasyprint() -> None:
-    """Import WeasyPrint, once per process; later imports of it cost nothing. Raise EngineVersionError for a version
-    the code was not tested with."""
-    if "weasyprint" in sys.modules:
-        return
-    check_version()
+    """Import WeasyPrint, once per process, and lay CSS columns out with the changed column layout (multicolumn.py);
+    later calls cost nothing. Raise EngineVersionError for a version the code was not tested with."""
+    from . import multicolumn
+
+    if "weasyprint" not in sys.modules:
+        check_version()
+        _import()
+    multicolumn.install()
+
+
+def _import() -> None:
     if not sys.platform.startswith("linux"):
         importlib.import_module("weasyprint")
         return
