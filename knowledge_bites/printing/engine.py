@@ -66,7 +66,10 @@ def import_weasyprint() -> None:
     if "weasyprint" not in sys.modules:
         check_version()
         _import()
-    multicolumn.install()
+    try:
+        multicolumn.install()
+    except multicolumn.ColumnsChangedError as error:
+        raise EngineVersionError(str(error)) from None
 
 
 def _import() -> None:

@@ -28,8 +28,6 @@ import inspect
 import linecache
 from typing import Any
 
-from .engine import EngineVersionError
-
 NAME = "<weasyprint columns_layout, as knowledge_bites/printing/multicolumn.py changes it>"
 
 # (WeasyPrint's text, what replaces it); the text keeps WeasyPrint's indentation.
@@ -116,8 +114,9 @@ EDITS = (
 )
 
 
-class ColumnsChangedError(EngineVersionError):
-    """WeasyPrint's column layout is not the code these edits were written for."""
+class ColumnsChangedError(Exception):
+    """WeasyPrint's column layout is not the code these edits were written for (engine.py tells it as a version the
+    code was not tested with)."""
 
 
 def _leaves_no_trace(context: Any, boxes: list[Any]) -> bool:
