@@ -140,6 +140,26 @@ def test_a_rendering_one_pixel_too_tall_is_trimmed_not_resampled():
     assert pictures.sized(rendered, page, 600).size == (600, 849)  # a smaller size is resampled
 
 
+def test_a_page_picture_is_a_sound_palette_png_that_names_its_pdf_before_its_pixels(tmp_path):
+    import io
+
+    picture = Image.effect_noise((300, 200), 80).convert("RGB")
+    picture.paste((20, 60, 90), (0, 0, 300, 40))  # a band of flat colour, as a sheet's header
+    half = picture.reduce(2)
+    png = pictures.encode_png(picture, pictures.palette_of(half), "ab" * 32, "a recipe")
+    with Image.open(io.BytesIO(png)) as image:
+        image.verify()  # every chunk's checksum, and the pixels' compressed stream
+    with Image.open(io.BytesIO(png)) as image:
+        assert (image.mode, image.size) == ("P", (300, 200))
+        quantized = picture.quantize(palette=pictures.palette_of(half), dither=Image.Dither.NONE)
+        assert image.convert("RGB").tobytes() == quantized.convert("RGB").tobytes()
+    path = tmp_path / "page.png"
+    path.write_bytes(png)
+    assert pictures.recorded_source(path) == ("ab" * 32, "a recipe")
+    assert png.index(b"tEXt") < png.index(b"IDAT")  # read without decoding a pixel
+    assert pictures.encode_png(picture, pictures.palette_of(half), "ab" * 32, "a recipe") == png  # reproducible
+
+
 def reported(output: Path, series, status: str) -> BuildReport:
     """Return the report of a build that found (or made) every sheet's PDF as it is in `output`."""
     names = series.names(output)

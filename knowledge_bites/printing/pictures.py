@@ -13,9 +13,10 @@ pypdfium2 and Pillow are loaded by the functions that draw: the main process nam
 
 from __future__ import annotations
 
-import io
 import itertools
 import math
+import struct
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,10 +38,12 @@ SOURCE_KEY = "Source-SHA256"
 RECIPE_KEY = "Recipe"
 RECIPE = (
     f"page {{page}}, pdfium at {PAGE_WIDTH} pixels (halved for {PAGE_WIDTH // 2}, rendered at other widths), trimmed"
-    " to size, one 256-colour octree palette per page, zlib level 3"
+    " to size, one 256-colour octree palette per page, zlib-ng level 2"
 )
-# zlib's level 3 encodes twice as fast as its default (6), for files about a seventh larger.
-PNG_COMPRESSION = 3
+# The pixels are compressed with zlib-ng at its level 2: on the shipped sheets twice as fast as zlib's level 3,
+# which Pillow's PNG encoder used, and the files a tenth smaller.
+PNG_COMPRESSION = 2
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -137,17 +140,35 @@ def palette_of(half: Image.Image) -> Image.Image:
 
 def encode_png(image: Image.Image, palette: Image.Image, pdf_sha256: str, recipe: str) -> bytes:
     """Encode a picture in the page's palette as a PNG that records its source; the same picture gives the same
-    bytes."""
-    from PIL import Image, PngImagePlugin
+    bytes.
+
+    The file is an 8-bit palette PNG, with no filtering (as Pillow writes one): its header, the palette, the two
+    text chunks (before the pixels, so that reading them decodes nothing), the pixels, and its end.
+    """
+    from PIL import Image
+    from zlib_ng import zlib_ng
 
     # Each pixel takes the nearest colour of the palette, undithered: dots of dithering would blur the text.
     indexed = image.quantize(palette=palette, dither=Image.Dither.NONE)
-    info = PngImagePlugin.PngInfo()
-    info.add_text(SOURCE_KEY, pdf_sha256)
-    info.add_text(RECIPE_KEY, recipe)
-    buffer = io.BytesIO()
-    indexed.save(buffer, format="PNG", pnginfo=info, compress_level=PNG_COMPRESSION)
-    return buffer.getvalue()
+    width, height = indexed.size
+    pixels = indexed.tobytes()
+    rows = b"".join(b"\0" + pixels[row : row + width] for row in range(0, width * height, width))  # filter: none
+    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8 bits, palette colour, no interlacing
+    return b"".join(
+        [
+            PNG_SIGNATURE,
+            _chunk(b"IHDR", header),
+            _chunk(b"PLTE", bytes(indexed.getpalette() or [0, 0, 0])[: 3 * 256]),
+            _chunk(b"tEXt", f"{SOURCE_KEY}\0{pdf_sha256}".encode("latin-1")),
+            _chunk(b"tEXt", f"{RECIPE_KEY}\0{recipe}".encode("latin-1")),
+            _chunk(b"IDAT", zlib_ng.compress(rows, PNG_COMPRESSION)),
+            _chunk(b"IEND", b""),
+        ]
+    )
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def draw(pdf: bytes | Path, pdf_sha256: str, pictures: Iterable[Picture]) -> None:
