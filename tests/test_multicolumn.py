@@ -106,7 +106,10 @@ def test_shipped_sheets_print_the_same_pdf(key, monkeypatch):
         expected = pdf()
     ours = column_boxes(monkeypatch, changed=True)
     assert pdf() == expected
-    assert len(ours) < len(theirs) if not key.endswith(".ar") else len(ours) == len(theirs)
+    if key.endswith(".ar"):  # right to left: laid out again, as WeasyPrint does
+        assert len(ours) == len(theirs)
+    else:
+        assert len(ours) < len(theirs)
 
 
 def test_another_column_layout_is_refused_in_one_line(monkeypatch):
