@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -174,6 +175,8 @@ def build(
             )
         )
     stale, first = saved_first(stale, saved)
+    if stale and not record.found:
+        claim(record, project.output)
     stale_by_key = {sheet.key: sheet for sheet in stale}
     events.start(len(stale), len(fresh))
     events.printing(list(stale_by_key), first)
@@ -236,6 +239,15 @@ def save_record(record: Record, output: Path, report: BuildReport) -> None:
         record.save(output)
     except OSError as error:
         report.unsaved = f"{error.strerror or error}"
+
+
+def claim(record: Record, output: Path) -> None:
+    """Save the (empty) record of a new output folder before the first file is written into it: a build killed
+    before it saves its record then leaves a folder that the next build knows for a build's own, not one that holds
+    files no build wrote. Should it fail, the build's own writes and its record at the end say why."""
+    with suppress(OSError):
+        record.save(output)
+    record.found = True
 
 
 def last_good_builds(project: Project, series: Series, record: Record) -> dict[Path, SheetRecord]:

@@ -77,6 +77,23 @@ def test_a_build_killed_then_reverted_rebuilds_every_sheet_the_killed_build_touc
     assert status == 0 and "nothing to do" in log, log
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux: the worker processes end with the build")
+def test_the_first_build_of_a_new_folder_killed_then_started_again_builds_every_sheet(tmp_path):
+    """The first build a folder sees, killed before it could save its record: its PDFs are the build's own, and
+    the next build builds the series there (it does not refuse the folder as one holding files no build wrote)."""
+    project = copy_project(tmp_path / "project", PRACTICES)
+    build = Command(folders(project))
+    build.wait_for("built   ", count=1)
+    build.kill()  # kill -9, the first PDF written and no record of it
+    assert list((project / "output").glob("*/*.pdf"))
+
+    status, log = run_command(folders(project))
+    assert status == 0, log
+    assert f"built {2 * len(PRACTICES)}, up to date 0" in log, log
+    status, log = run_command(folders(project))
+    assert status == 0 and "nothing to do" in log, log
+
+
 def test_a_source_saved_while_the_build_reads_it_is_rebuilt_by_the_next_build(tmp_path, monkeypatch):
     """The build fingerprints the bytes it read, not the file as it is once the sheet is printed."""
     from knowledge_bites.sources import loading
