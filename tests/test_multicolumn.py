@@ -36,6 +36,20 @@ REUSED = {
     "orphans and widows": f"<style>{PAGE} p {{ orphans: 3; widows: 3 }}</style><div class=c>{PARAGRAPH * 7}</div>",
     "a first box too high for the page": f"<style>{PAGE} .t {{ height: 200mm }}</style><h1>Title</h1><div class=c>"
     + f"<div class=t></div>{PARAGRAPH * 3}</div>",
+    "boxes kept whole": f"<style>{PAGE} .k {{ break-inside: avoid; border: 1px solid }}</style><div class=c>"
+    + f"<div class=k>{PARAGRAPH * 2}</div>" * 6
+    + "</div>",
+    "headings kept with what follows": f"<style>{PAGE} h2 {{ break-after: avoid }}</style><div class=c>"
+    + f"<h2>Context</h2><h2>Results</h2>{PARAGRAPH}" * 8
+    + "</div>",
+    "tables": f"<style>{PAGE}</style><div class=c>"
+    + ("<table>" + "<tr><td>Returnees</td><td>452</td></tr>" * 15 + "</table>" + PARAGRAPH) * 4
+    + "</div>",
+    "three columns": f"<style>{PAGE} .c {{ columns: 3 }}</style><div class=c>{PARAGRAPH * 14}</div>",
+    "a heading across the columns": f"<style>{PAGE} h1 {{ column-span: all }}</style><div class=c>{PARAGRAPH * 3}"
+    + f"<h1>Results</h1>{PARAGRAPH * 8}</div>",
+    "a forced column break": f"<style>{PAGE} .b {{ break-before: column }}</style><div class=c>{PARAGRAPH * 2}"
+    + f"<p class=b>After the break.</p>{PARAGRAPH * 6}</div>",
 }
 # Columns whose trials leave something in the layout context, or that WeasyPrint lays out otherwise: laid out again.
 LAID_OUT_AGAIN = {
