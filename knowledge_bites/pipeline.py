@@ -247,7 +247,6 @@ def claim(record: Record, output: Path) -> None:
     files no build wrote. Should it fail, the build's own writes and its record at the end say why."""
     with suppress(OSError):
         record.save(output)
-    record.found = True
 
 
 def last_good_builds(project: Project, series: Series, record: Record) -> dict[Path, SheetRecord]:

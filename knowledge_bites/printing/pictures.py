@@ -178,7 +178,7 @@ def draw(pdf: bytes | Path, pdf_sha256: str, pictures: Iterable[Picture]) -> Non
 
     document = pdfium.PdfDocument(pdf)
     try:
-        ordered = sorted(pictures, key=lambda p: (p.page, -p.width))
+        ordered = sorted(pictures, key=lambda p: p.page)  # grouped by page; each page is rendered once, at PAGE_WIDTH
         for number, group in itertools.groupby(ordered, key=lambda p: p.page):
             page = document[number - 1]
             try:
